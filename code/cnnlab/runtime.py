@@ -1,0 +1,241 @@
+"""Entorno de ejecución de un capítulo: modo, semillas, carpeta de datos, dispositivo y procedencia.
+
+Cada capítulo empieza con :func:`setup` y termina con :func:`report`, que imprime el
+bloque de procedencia (hardware, versiones, datos usados, modo, semillas, tiempo). El
+bloque nunca contiene nombres de máquina, de usuario ni rutas absolutas.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+MODES = ("rapido", "completo", "auto")
+PROVENANCE_TITLE = "Procedencia de esta ejecución"
+T = TypeVar("T")
+
+
+def quiet_logs() -> None:
+    """Silencia los registros de TensorFlow/XLA y los avisos ruidosos antes de importar Keras."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    import warnings
+
+    # Avisos de bibliotecas que imprimen rutas de archivo y no aportan nada al lector.
+    for module in ("keras", "jax", "absl", "tensorflow", "google"):
+        warnings.filterwarnings("ignore", module=module)
+    warnings.filterwarnings("ignore", message=".*int64.*")
+
+
+def get_mode() -> str:
+    """Devuelve el modo efectivo, ``'rapido'`` o ``'completo'``, según ``CNNLAB_MODE``.
+
+    ``auto`` (valor por omisión) significa completo si hay una GPU y rápido si no.
+    """
+    value = os.environ.get("CNNLAB_MODE", "auto").strip().lower()
+    value = {"rápido": "rapido", "quick": "rapido", "full": "completo"}.get(value, value)
+    if value not in MODES:
+        raise ValueError(
+            f"CNNLAB_MODE={value!r} no es válido. Usa uno de {', '.join(MODES)} "
+            "(por ejemplo: export CNNLAB_MODE=rapido)."
+        )
+    if value == "auto":
+        return "completo" if gpu_name() else "rapido"
+    return value
+
+
+def is_full() -> bool:
+    """``True`` si el capítulo se ejecuta en modo completo."""
+    return get_mode() == "completo"
+
+
+def pick(completo: T, rapido: T) -> T:
+    """Elige un valor según el modo: ``pick(completo=25, rapido=2)``."""
+    return completo if is_full() else rapido
+
+
+def data_dir() -> Path | None:
+    """Carpeta local de datos (``CNNLAB_DATA_DIR``) o ``None`` si no está definida."""
+    value = os.environ.get("CNNLAB_DATA_DIR", "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"CNNLAB_DATA_DIR apunta a una carpeta que no existe ({path.name!r}). "
+            "Corrige la variable o prepara los datos con: python shared/data/prepare.py CARPETA"
+        )
+    return path
+
+
+def set_seeds(seed: int) -> None:
+    """Fija las semillas de Python, NumPy y Keras (y con ello del backend)."""
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def cpu_name() -> str:
+    """Modelo del procesador (sin nombre de máquina)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def gpu_name() -> str | None:
+    """Nombre de la primera GPU NVIDIA visible, o ``None`` si no hay."""
+    if shutil.which("nvidia-smi") is None:
+        return None
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+            capture_output=True, text=True, timeout=20, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.splitlines()[0].strip() if out else None
+
+
+@dataclass
+class DatasetRecord:
+    """Qué datos usó el capítulo y de dónde salieron."""
+
+    name: str
+    source: str
+    official: bool | None
+    detail: str = ""
+
+    def describe(self) -> str:
+        status = {True: "oficial", False: "copia no oficial", None: "sin verificar"}[self.official]
+        text = f"{self.name}: {self.source}; suma md5 {status}"
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+@dataclass
+class Session:
+    """Estado de la ejecución de un capítulo."""
+
+    seed: int
+    mode: str
+    started: float = field(default_factory=time.perf_counter)
+    datasets: dict[str, DatasetRecord] = field(default_factory=dict)
+
+
+_SESSION: Session | None = None
+
+
+def setup(seed: int = 42) -> Session:
+    """Prepara el capítulo: silencia registros, fija semillas e informa del modo."""
+    global _SESSION
+    quiet_logs()
+    mode = get_mode()
+    set_seeds(seed)
+    _configure_matplotlib()
+    _SESSION = Session(seed=seed, mode=mode)
+    detail = "todas las imágenes y épocas" if mode == "completo" else "subconjuntos pequeños y pocas épocas"
+    print(f"Modo {mode} ({detail}); semilla {seed}; backend de Keras: {_backend()}.")
+    return _SESSION
+
+
+def session() -> Session:
+    """La sesión actual; crea una con valores por omisión si el capítulo no llamó a :func:`setup`."""
+    return _SESSION if _SESSION is not None else setup()
+
+
+def register_dataset(record: DatasetRecord) -> None:
+    """Anota en la procedencia un conjunto de datos usado (lo llaman los cargadores)."""
+    if _SESSION is not None:
+        _SESSION.datasets[record.name] = record
+
+
+def _backend() -> str:
+    import keras
+
+    return keras.backend.backend()
+
+
+def _configure_matplotlib() -> None:
+    import matplotlib
+
+    matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (7, 3.6)})
+
+
+def _versions() -> dict[str, str]:
+    import keras
+    import numpy as np
+
+    from cnnlab import __version__
+
+    versions = {"Python": platform.python_version(), "NumPy": np.__version__,
+                "Keras": keras.__version__, "cnnlab": __version__}
+    backend = keras.backend.backend()
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend)
+    if module:
+        try:
+            versions[backend] = __import__(module).__version__
+        except ImportError:  # pragma: no cover - el backend siempre está instalado
+            pass
+    return versions
+
+
+def provenance() -> dict[str, Any]:
+    """La procedencia de la ejecución como diccionario (lo que imprime :func:`report`)."""
+    s = session()
+    versions = _versions()
+    return {
+        "modo": s.mode,
+        "semilla": s.seed,
+        "cpu": cpu_name(),
+        "gpu": gpu_name() or "ninguna",
+        "backend": _backend(),
+        "versiones": versions,
+        "datos": [d.describe() for d in s.datasets.values()],
+        "datos_oficiales": all(d.official for d in s.datasets.values()) if s.datasets else None,
+        "segundos": round(time.perf_counter() - s.started, 1),
+    }
+
+
+def report(glue: bool = True) -> dict[str, Any]:
+    """Imprime el bloque de procedencia y, si ``glue``, lo pega (myst-nb) para otras páginas."""
+    info = provenance()
+    lines = [
+        f"{PROVENANCE_TITLE}",
+        f"  Modo:        {info['modo']}",
+        f"  Semilla:     {info['semilla']}",
+        f"  CPU:         {info['cpu']}",
+        f"  GPU:         {info['gpu']}",
+        f"  Backend:     {info['backend']}",
+        "  Versiones:   " + ", ".join(f"{k} {v}" for k, v in info["versiones"].items()),
+    ]
+    if info["datos"]:
+        lines.append("  Datos:       " + "\n               ".join(info["datos"]))
+    else:
+        lines.append("  Datos:       ninguno")
+    minutes, seconds = divmod(info["segundos"], 60)
+    lines.append(f"  Tiempo:      {int(minutes)} min {seconds:.1f} s")
+    print("\n".join(lines))
+    if glue:
+        from cnnlab.glue import glue_value
+
+        glue_value("prov_modo", info["modo"])
+        glue_value("prov_gpu", info["gpu"])
+        glue_value("prov_cpu", info["cpu"])
+        glue_value("prov_minutos", round(info["segundos"] / 60, 1))
+    return info

@@ -1,0 +1,120 @@
+"""Compilar y entrenar con los ajustes de la clase, con un registro de una línea por época.
+
+Ajustes de la clase: Adam con sus valores por omisión, lotes de 32, entropía cruzada
+categórica dispersa y exactitud como métrica. Como en la clase, el conjunto de prueba
+se usa también como validación (por eso la exactitud de validación final coincide con la
+de prueba).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+
+METRIC_NAMES = {"loss": "pérdida", "accuracy": "exactitud",
+                "val_loss": "val_pérdida", "val_accuracy": "val_exactitud"}
+
+
+@dataclass
+class Result:
+    """Lo que queda de un entrenamiento: historia, métricas de prueba y tiempos."""
+
+    name: str
+    history: dict[str, list[float]]
+    test_loss: float
+    test_accuracy: float
+    seconds: float
+    train_images: int
+    epochs: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.epochs = len(self.history.get("loss", []))
+
+    def final(self, key: str) -> float:
+        """Último valor de una métrica de la historia (por ejemplo ``'accuracy'``)."""
+        if key not in self.history:
+            raise KeyError(f"La historia no tiene la métrica {key!r}; tiene {sorted(self.history)}.")
+        return float(self.history[key][-1])
+
+    @property
+    def images_per_second(self) -> float:
+        """Imágenes de entrenamiento procesadas por segundo (sin contar la evaluación)."""
+        return self.train_images * self.epochs / self.seconds if self.seconds else float("nan")
+
+    @property
+    def gap(self) -> float:
+        """Exactitud de entrenamiento menos exactitud de prueba: una medida del sobreajuste."""
+        return self.final("accuracy") - self.test_accuracy
+
+    def metrics(self) -> dict[str, float]:
+        """Métricas finales redondeadas, listas para pegar en la prosa."""
+        return {"train_acc": round(self.final("accuracy"), 4),
+                "train_loss": round(self.final("loss"), 4),
+                "test_acc": round(self.test_accuracy, 4),
+                "test_loss": round(self.test_loss, 4),
+                "epochs": self.epochs,
+                "seconds": round(self.seconds, 1)}
+
+
+class EpochLog(keras.callbacks.Callback):
+    """Imprime una línea en español por época en lugar de las barras de progreso de Keras."""
+
+    def __init__(self, epochs: int) -> None:
+        super().__init__()
+        self.epochs = epochs
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        parts = [f"{METRIC_NAMES[k]} {logs[k]:.4f}" for k in METRIC_NAMES if k in logs]
+        width = len(str(self.epochs))
+        print(f"Época {epoch + 1:>{width}}/{self.epochs} · " + " · ".join(parts)
+              + f" · {time.perf_counter() - self._start:.1f} s", flush=True)
+
+
+def compile_model(model: keras.Model, learning_rate: float = 0.001,
+                  steps_per_execution: int = 1) -> keras.Model:
+    """Compila como en la clase: Adam, entropía cruzada categórica dispersa, exactitud.
+
+    ``steps_per_execution`` agrupa varios pasos por llamada al backend: la matemática es la
+    misma (un paso de Adam por lote), solo cambia cuántas veces vuelve el control a Python.
+    """
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=steps_per_execution)
+    return model
+
+
+def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
+          x_test: np.ndarray, y_test: np.ndarray, epochs: int, batch_size: int = 32,
+          name: str | None = None, learning_rate: float = 0.001,
+          steps_per_execution: int = 16, compile: bool = True,
+          callbacks: list | None = None, log: bool = True) -> Result:
+    """Compila (si ``compile``), entrena con validación en prueba y evalúa; devuelve un :class:`Result`."""
+    if epochs < 1:
+        raise ValueError(f"epochs debe ser al menos 1 y vale {epochs}.")
+    if len(x_train) != len(y_train):
+        raise ValueError(f"x_train tiene {len(x_train)} ejemplos e y_train {len(y_train)}: "
+                         "deben coincidir.")
+    if compile:
+        compile_model(model, learning_rate, steps_per_execution)
+    log_cb = [EpochLog(epochs)] if log else []
+    start = time.perf_counter()
+    history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,
+                        validation_data=(x_test, y_test), verbose=0,
+                        callbacks=log_cb + list(callbacks or []))
+    seconds = time.perf_counter() - start
+    test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
+    result = Result(name or model.name, {k: [float(v) for v in vals]
+                                         for k, vals in history.history.items()},
+                    float(test_loss), float(test_accuracy), seconds, len(x_train))
+    if log:
+        print(f"Prueba · pérdida {result.test_loss:.4f} · exactitud {result.test_accuracy:.4f} · "
+              f"entrenamiento en {seconds:.1f} s ({result.images_per_second:.0f} imágenes/s)")
+    return result

@@ -1,0 +1,27 @@
+"""Configuración común de las pruebas."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))  # bookcache: herramientas de autoría
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@pytest.fixture
+def no_data_dir(monkeypatch):
+    """Sin CNNLAB_DATA_DIR: obliga a los cargadores a intentar la descarga."""
+    monkeypatch.delenv("CNNLAB_DATA_DIR", raising=False)
+
+
+@pytest.fixture
+def rapido(monkeypatch):
+    monkeypatch.setenv("CNNLAB_MODE", "rapido")
+
+
+@pytest.fixture
+def completo(monkeypatch):
+    monkeypatch.setenv("CNNLAB_MODE", "completo")

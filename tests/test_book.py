@@ -1,0 +1,105 @@
+"""La caché versionada, los cuadernos emparejados y la construcción de la web."""
+
+import getpass
+import re
+import socket
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import bookcache
+
+CHAPTERS = bookcache.chapters()
+IDS = [p.stem for p in CHAPTERS]
+PRIVATE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\\\)")
+
+
+@pytest.fixture(scope="module")
+def cache_copy(tmp_path_factory):
+    """Una copia de cache/: consultar jupyter-cache cambia fechas de acceso en su base de datos."""
+    return bookcache.copy_cache(tmp_path_factory.mktemp("cache") / "cache")
+
+
+def cached_notebooks(cache_copy):
+    cache = bookcache.open_cache(cache_copy)
+    return [(r.uri, cache.get_cache_bundle(r.pk).nb) for r in cache.list_cache_records()]
+
+
+def test_every_chapter_is_fresh_and_full(cache_copy):
+    states = bookcache.status(cache_copy)
+    assert states and set(states.values()) == {"al día"}, states
+
+
+def test_cache_holds_one_entry_per_chapter(cache_copy):
+    uris = sorted(uri for uri, _ in cached_notebooks(cache_copy))
+    assert uris == sorted(bookcache.uri(p) for p in CHAPTERS)
+
+
+def test_no_private_names_or_paths_in_cached_outputs(cache_copy):
+    private = {getpass.getuser(), socket.gethostname()} - {"root", "", "localhost"}
+    for uri, nb in cached_notebooks(cache_copy):
+        for text in bookcache.output_texts(nb):
+            assert not PRIVATE.search(text), f"{uri}: ruta absoluta en una salida: {text[:200]}"
+            assert not any(name in text for name in private), f"{uri}: nombre privado en una salida"
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                assert out.get("name") != "stderr", f"{uri}: salida en stderr"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_paired_notebook_in_sync_and_output_free(chapter):
+    target = chapter.with_suffix(".ipynb")
+    assert target.exists(), f"falta {target.name}: ejecuta make notebooks"
+    assert target.read_text(encoding="utf-8") == bookcache.paired_notebook(chapter), \
+        f"{target.name} no coincide con {chapter.name}: ejecuta make notebooks"
+    nb = nbformat.read(target, as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_first_cell_installs_cnnlab_in_colab_only(chapter):
+    first = bookcache.code_sources(bookcache.read_chapter(chapter))[0]
+    assert first == bookcache.setup_cell_source()
+
+
+def test_import_refuses_changed_code_and_quick_runs(tmp_path):
+    chapter = CHAPTERS[0]
+    nb = bookcache.read_chapter(chapter)
+    changed = nbformat.from_dict(nb)
+    code = [c for c in changed.cells if c.cell_type == "code"]
+    code[-1].source += "\nprint('otra cosa')"
+    with pytest.raises(SystemExit, match="no coinciden con el capítulo actual"):
+        bookcache.merged(nb, changed, "cambiado.ipynb")
+    quick = nbformat.from_dict(nb)
+    [c for c in quick.cells if c.cell_type == "code"][-1].outputs = [nbformat.v4.new_output(
+        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        rapido\n")]
+    with pytest.raises(SystemExit, match="no tiene un bloque de procedencia en modo completo"):
+        bookcache.merged(nb, quick, "rapido.ipynb")
+    full = nbformat.from_dict(nb)
+    [c for c in full.cells if c.cell_type == "code"][-1].outputs = [nbformat.v4.new_output(
+        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
+    merged = bookcache.merged(nb, full, "completo.ipynb")
+    assert bookcache.full_provenance(merged)
+
+
+def test_stale_chapter_is_named(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "vacia"
+    states = bookcache.status(empty)
+    assert set(states.values()) == {"sin ejecutar"}
+    bookcache.report_stale(states)
+    assert f"make execute CHAPTER={IDS[0]}" in capsys.readouterr().out
+
+
+@pytest.mark.book
+def test_book_builds_from_cache_without_warnings(tmp_path):
+    assert bookcache.build(tmp_path) == 0
+    html = tmp_path / "_build" / "html"
+    intro = (html / "book" / "intro.html").read_text(encoding="utf-8")
+    assert '<html lang="es"' in intro
+    for chapter in CHAPTERS:
+        page = (html / "book" / f"{chapter.stem}.html").read_text(encoding="utf-8")
+        assert "Procedencia de esta ejecución" in page and re.search(r"Modo:\s+completo", page)
+        assert f"colab.research.google.com/github/" in page and f"book/{chapter.stem}.ipynb" in page
+        for noise in ("━━━━━━━━━━━━━━━━━━━━ ", "ETA:", "oneDNN", "absl::", "I0000 "):
+            assert noise not in page, f"{chapter.stem}: ruido en la página ({noise!r})"

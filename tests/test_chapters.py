@@ -1,0 +1,37 @@
+"""Cada capítulo se ejecuta de principio a fin en modo rápido, sin tocar la caché versionada."""
+
+import hashlib
+import re
+
+import pytest
+
+import bookcache
+
+CHAPTERS = bookcache.chapters()
+PRIVATE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\\\)")
+
+
+def cache_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(bookcache.CACHE_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(bookcache.ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_runs_in_quick_mode(chapter):
+    before = cache_fingerprint()
+    executed, _seconds = bookcache.execute(bookcache.read_chapter(chapter), "rapido")
+    assert cache_fingerprint() == before, "una ejecución rápida modificó cache/"
+    texts = list(bookcache.output_texts(executed))
+    assert any(re.search(r"Procedencia de esta ejecución\s*\n\s*Modo:\s+rapido", t) for t in texts)
+    assert not bookcache.full_provenance(executed)
+    for cell in executed.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("name") != "stderr", f"salida en stderr: {out.get('text', '')[:300]}"
+            assert out.get("output_type") != "error"
+    leaks = [t[:200] for t in texts if PRIVATE.search(t)]
+    assert not leaks, f"rutas absolutas en las salidas: {leaks}"

@@ -1,0 +1,67 @@
+"""cnnlab.runtime: modo, carpeta de datos, semillas y bloque de procedencia."""
+
+import getpass
+import socket
+
+import numpy as np
+import pytest
+
+from cnnlab import runtime
+
+
+@pytest.mark.parametrize("value, expected", [("rapido", "rapido"), ("rápido", "rapido"),
+                                             ("completo", "completo"), ("COMPLETO", "completo")])
+def test_mode_from_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("CNNLAB_MODE", value)
+    assert runtime.get_mode() == expected
+
+
+def test_auto_mode_follows_gpu(monkeypatch):
+    monkeypatch.setenv("CNNLAB_MODE", "auto")
+    monkeypatch.setattr(runtime, "gpu_name", lambda: None)
+    assert runtime.get_mode() == "rapido"
+    monkeypatch.setattr(runtime, "gpu_name", lambda: "NVIDIA H100")
+    assert runtime.get_mode() == "completo"
+
+
+def test_invalid_mode_is_a_spanish_error(monkeypatch):
+    monkeypatch.setenv("CNNLAB_MODE", "turbo")
+    with pytest.raises(ValueError, match="CNNLAB_MODE='turbo' no es válido"):
+        runtime.get_mode()
+
+
+def test_pick_depends_on_mode(monkeypatch):
+    monkeypatch.setenv("CNNLAB_MODE", "completo")
+    assert runtime.pick(completo=25, rapido=2) == 25
+    monkeypatch.setenv("CNNLAB_MODE", "rapido")
+    assert runtime.pick(completo=25, rapido=2) == 2
+
+
+def test_data_dir_missing_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("CNNLAB_DATA_DIR", str(tmp_path / "no-existe"))
+    with pytest.raises(FileNotFoundError, match="CNNLAB_DATA_DIR apunta a una carpeta que no existe"):
+        runtime.data_dir()
+    monkeypatch.setenv("CNNLAB_DATA_DIR", str(tmp_path))
+    assert runtime.data_dir() == tmp_path
+
+
+def test_seeds_make_numpy_repeatable():
+    runtime.set_seeds(7)
+    a = np.random.rand(3)
+    runtime.set_seeds(7)
+    assert np.array_equal(a, np.random.rand(3))
+
+
+def test_report_has_mode_data_and_no_private_names(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("CNNLAB_MODE", "rapido")
+    runtime.setup(seed=3)
+    runtime.register_dataset(runtime.DatasetRecord("CIFAR-10", "copia local", False, "prueba"))
+    info = runtime.report(glue=False)
+    text = capsys.readouterr().out
+    assert runtime.PROVENANCE_TITLE in text
+    assert "Modo:        rapido" in text
+    assert "CIFAR-10: copia local; suma md5 copia no oficial (prueba)" in text
+    assert info["semilla"] == 3 and info["datos_oficiales"] is False
+    for private in {getpass.getuser(), socket.gethostname(), str(tmp_path)} - {"root", ""}:
+        assert private not in text
+    assert "/home/" not in text and "/root" not in text

@@ -1,0 +1,69 @@
+"""cnnlab.training y cnnlab.plots sobre datos sintéticos."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+import keras  # noqa: E402
+
+from cnnlab import plots, training  # noqa: E402
+
+
+def tiny_problem(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 8, 8, 3)).astype("float32")
+    y = (x[:, :, :, 0].mean(axis=(1, 2)) > 0).astype("int32")
+    return x, y
+
+
+def tiny_model():
+    inputs = keras.Input((8, 8, 3))
+    h = keras.layers.Flatten()(keras.layers.Conv2D(4, 3)(inputs))
+    return keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(h))
+
+
+def test_train_returns_a_result_and_logs_in_spanish(capsys):
+    keras.utils.set_random_seed(0)
+    x, y = tiny_problem()
+    result = training.train(tiny_model(), x, y, x, y, epochs=2, batch_size=16, name="prueba")
+    out = capsys.readouterr().out
+    assert "Época 1/2 · pérdida" in out and "val_exactitud" in out and "Prueba · pérdida" in out
+    assert result.epochs == 2 and set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    # con prueba como validación, la última val_accuracy es la exactitud de prueba
+    assert result.test_accuracy == pytest.approx(result.final("val_accuracy"), abs=1e-6)
+    assert result.gap == pytest.approx(result.final("accuracy") - result.test_accuracy)
+    assert result.images_per_second > 0
+    assert result.metrics()["epochs"] == 2
+
+
+def test_compile_uses_the_class_settings():
+    model = training.compile_model(tiny_model())
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.001)
+    assert model.loss == "sparse_categorical_crossentropy"
+
+
+def test_bad_arguments():
+    x, y = tiny_problem()
+    with pytest.raises(ValueError, match="epochs debe ser al menos 1"):
+        training.train(tiny_model(), x, y, x, y, epochs=0)
+    with pytest.raises(ValueError, match="deben coincidir"):
+        training.train(tiny_model(), x, y[:10], x, y, epochs=1)
+    result = training.Result("r", {"loss": [1.0]}, 1.0, 0.5, 1.0, 10)
+    with pytest.raises(KeyError, match="no tiene la métrica 'accuracy'"):
+        result.final("accuracy")
+
+
+def test_plots_have_spanish_labels():
+    result = training.Result("v1", {"loss": [2.0, 1.5], "accuracy": [0.3, 0.4],
+                                    "val_loss": [2.1, 1.7], "val_accuracy": [0.28, 0.38]}, 1.7, 0.38, 3.0, 100)
+    fig = plots.learning_curves(result)
+    assert [ax.get_xlabel() for ax in fig.axes] == ["época", "época"]
+    assert fig.axes[1].get_ylabel() == "exactitud"
+    labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert labels == ["v1 · entrenamiento", "v1 · validación"]
+    x = np.zeros((20, 32, 32, 3), np.uint8)
+    grid = plots.image_grid(x, np.arange(20) % 10, [f"c{i}" for i in range(10)], per_class=2)
+    assert len(grid.axes) == 20

@@ -1,0 +1,400 @@
+"""Herramientas de autoría del libro: la caché de ejecuciones COMPLETAS y los cuadernos emparejados.
+
+No es parte de ``cnnlab``: los capítulos no la importan. Uso::
+
+    python tools/bookcache.py status              # estado de cada capítulo en cache/
+    python tools/bookcache.py build [--out DIR]   # comprueba la caché y construye la web (sin ejecutar)
+    python tools/bookcache.py execute [CAPÍTULO…] # ejecuta en modo completo y guarda en cache/
+    python tools/bookcache.py run CAPÍTULO --mode rapido --out DIR   # ejecuta sin tocar la caché
+    python tools/bookcache.py import ARCHIVO.ipynb…  # añade cuadernos ejecutados en otra máquina
+    python tools/bookcache.py prune               # borra entradas que ya no son de ningún capítulo
+    python tools/bookcache.py notebooks [--check] # escribe (o comprueba) los .ipynb emparejados
+
+La caché es una caché de jupyter-cache: myst-nb la reconoce al construir porque la clave
+de cada entrada es el hash de las celdas de código del capítulo. Construir el libro lee
+una COPIA (``_build/.jupyter_cache``), así la caché versionada no cambia.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE_DIR = ROOT / "cache"
+FULL_RE = re.compile(r"Procedencia de esta ejecución\s*\n\s*Modo:\s+completo\b")
+SETUP_MARKER = "# Preparación (Colab)"
+
+
+# ---------------------------------------------------------------- capítulos
+
+
+def config() -> dict:
+    """El ``_config.yml`` del libro."""
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def toc_files() -> list[Path]:
+    """Archivos del índice (``_toc.yml``) en orden, con su extensión."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [ROOT / f"{name}.md" for name in names]
+
+
+def is_notebook(path: Path) -> bool:
+    """``True`` si el archivo es un cuaderno MyST (tiene cabecera jupytext con kernel)."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return False
+    header = text.split("---", 2)[1]
+    return "kernelspec" in header and "jupytext" in header
+
+
+def chapters() -> list[Path]:
+    """Los capítulos ejecutables, en el orden del índice."""
+    return [p for p in toc_files() if p.exists() and is_notebook(p)]
+
+
+def find_chapter(name: str) -> Path:
+    """Un capítulo por nombre (``01_cifar10_v1``, con o sin extensión o carpeta)."""
+    stem = Path(name).stem
+    for path in chapters():
+        if path.stem == stem:
+            return path
+    known = ", ".join(p.stem for p in chapters())
+    raise SystemExit(f"No hay ningún capítulo llamado {stem!r}. Capítulos: {known}.")
+
+
+def uri(path: Path) -> str:
+    """Ruta del capítulo relativa a la raíz (nunca absoluta: va a la caché versionada)."""
+    return path.resolve().relative_to(ROOT).as_posix()
+
+
+def read_chapter(path: Path) -> nbformat.NotebookNode:
+    """Lee el capítulo igual que myst-nb al construir (así coinciden los hashes de la caché).
+
+    Donde myst-nb no está completo (una máquina con GPU sin el libro instalado) lo lee con
+    jupytext: las celdas de código son las mismas, y ``import`` vuelve a leerlo con myst-nb.
+    """
+    try:
+        from myst_nb.core.read import read_myst_markdown_notebook
+        from myst_parser.config.main import MdParserConfig
+    except ImportError:
+        import jupytext
+
+        return jupytext.read(path)
+
+    extensions = config().get("parse", {}).get("myst_enable_extensions", [])
+    md_config = MdParserConfig(enable_extensions=set(extensions))
+    return read_myst_markdown_notebook(path.read_text(encoding="utf-8"), md_config, path=path)
+
+
+def code_sources(nb: nbformat.NotebookNode) -> list[str]:
+    """Las fuentes de las celdas de código, sin espacios finales."""
+    return [c.source.rstrip() for c in nb.cells if c.cell_type == "code"]
+
+
+def setup_cell_source() -> str:
+    """Primera celda de cada capítulo: instala cnnlab en Colab; fuera de Colab no hace nada."""
+    url = config()["repository"]["url"]
+    return (
+        f"{SETUP_MARKER}: instala el paquete del libro; en otros entornos no hace nada.\n"
+        "import subprocess, sys\n"
+        "if \"google.colab\" in sys.modules:\n"
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",\n"
+        f"                    \"cnnlab @ git+{url}\"], check=True)"
+    )
+
+
+def full_provenance(nb: nbformat.NotebookNode) -> bool:
+    """``True`` si alguna salida del cuaderno es un bloque de procedencia en modo completo."""
+    return any(FULL_RE.search(text) for text in output_texts(nb))
+
+
+def output_texts(nb: nbformat.NotebookNode):
+    """Todos los textos de las salidas (flujos y ``text/plain``/``text/html``)."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                yield "".join(out["text"])
+            for key in ("text/plain", "text/html", "text/markdown"):
+                if key in out.get("data", {}):
+                    value = out["data"][key]
+                    yield "".join(value) if isinstance(value, list) else str(value)
+
+
+# ---------------------------------------------------------------- ejecución
+
+
+def execute(nb: nbformat.NotebookNode, mode: str) -> tuple[nbformat.NotebookNode, float]:
+    """Ejecuta una copia del cuaderno con ``CNNLAB_MODE=mode`` en una carpeta temporal."""
+    from nbclient import NotebookClient
+
+    nb = copy.deepcopy(nb)
+    previous = os.environ.get("CNNLAB_MODE")
+    os.environ["CNNLAB_MODE"] = mode
+    start = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory() as cwd:
+            NotebookClient(nb, timeout=None, kernel_name="python3",
+                           resources={"metadata": {"path": cwd}}).execute()
+    finally:
+        if previous is None:
+            os.environ.pop("CNNLAB_MODE", None)
+        else:
+            os.environ["CNNLAB_MODE"] = previous
+    return nb, time.perf_counter() - start
+
+
+def merged(chapter_nb: nbformat.NotebookNode, executed: nbformat.NotebookNode,
+           name: str) -> nbformat.NotebookNode:
+    """El capítulo tal como lo lee myst-nb con las salidas del cuaderno ejecutado.
+
+    Rechaza el cuaderno si sus celdas de código no son las del capítulo actual o si no
+    tiene un bloque de procedencia en modo completo.
+    """
+    if code_sources(chapter_nb) != code_sources(executed):
+        ours, theirs = code_sources(chapter_nb), code_sources(executed)
+        where = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+        raise SystemExit(f"{name}: sus celdas de código no coinciden con el capítulo actual "
+                         f"(primera diferencia en la celda de código {where + 1}; el capítulo tiene "
+                         f"{len(ours)} y el cuaderno {len(theirs)}). Vuelve a ejecutarlo desde la "
+                         "versión actual del capítulo.")
+    if not full_provenance(executed):
+        raise SystemExit(f"{name}: no tiene un bloque de procedencia en modo completo; "
+                         "solo se guardan ejecuciones completas (CNNLAB_MODE=completo).")
+    result = copy.deepcopy(chapter_nb)
+    code_in = [c for c in result.cells if c.cell_type == "code"]
+    code_out = [c for c in executed.cells if c.cell_type == "code"]
+    for target, source in zip(code_in, code_out):
+        target.outputs = source.get("outputs", [])
+        target.execution_count = source.get("execution_count")
+    return result
+
+
+def open_cache(path: Path = CACHE_DIR):
+    from jupyter_cache import get_cache
+
+    return get_cache(str(path))
+
+
+def store(path: Path, nb: nbformat.NotebookNode, seconds: float) -> None:
+    """Guarda en ``cache/`` un capítulo ya ejecutado (sustituye su entrada anterior)."""
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = open_cache()
+    for record in cache.list_cache_records():
+        if record.uri == uri(path):
+            cache.remove_cache_record(record.pk)
+    cache.cache_notebook_bundle(CacheBundleIn(nb, uri(path), data={"execution_seconds": round(seconds, 1)}),
+                                check_validity=False, overwrite=True)
+
+
+def prune() -> list[str]:
+    """Borra de ``cache/`` las entradas que no corresponden al código actual de ningún capítulo."""
+    cache = open_cache()
+    keep = set()
+    for path in chapters():
+        _, key = cache.create_hashed_notebook(read_chapter(path))
+        keep.add(key)
+    removed = []
+    for record in cache.list_cache_records():
+        if record.hashkey not in keep:
+            cache.remove_cache_record(record.pk)
+            removed.append(f"{record.uri} (id {record.pk})")
+    return removed
+
+
+def status(cache_dir: Path) -> dict[str, str]:
+    """Estado de cada capítulo en una caché: «al día», «sin ejecutar», «desactualizado» o «no completo»."""
+    cache = open_cache(cache_dir)
+    uris = {r.uri for r in cache.list_cache_records()}
+    states = {}
+    for path in chapters():
+        try:
+            record = cache.match_cache_notebook(read_chapter(path))
+        except KeyError:
+            states[path.stem] = "desactualizado" if uri(path) in uris else "sin ejecutar"
+            continue
+        cached = cache.get_cache_bundle(record.pk).nb
+        states[path.stem] = "al día" if full_provenance(cached) else "no completo"
+    return states
+
+
+def copy_cache(dest: Path) -> Path:
+    """Copia ``cache/`` a ``dest`` (borrando lo que hubiera) y devuelve ``dest``."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    if CACHE_DIR.exists():
+        shutil.copytree(CACHE_DIR, dest)
+    else:
+        dest.mkdir(parents=True)
+    return dest
+
+
+# ---------------------------------------------------------------- cuadernos emparejados
+
+
+def paired_notebook(path: Path) -> str:
+    """El ``.ipynb`` sin salidas que acompaña a un capítulo (lo abren Colab y Binder)."""
+    import jupytext
+
+    nb = jupytext.read(path)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"celda-{i:03d}"  # identificadores fijos: el archivo no cambia si el capítulo no cambia
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return jupytext.writes(nb, fmt="ipynb")
+
+
+# ---------------------------------------------------------------- órdenes
+
+
+def cmd_status(_args) -> int:
+    with tempfile.TemporaryDirectory() as tmp:  # una copia: consultar no cambia cache/
+        states = status(copy_cache(Path(tmp) / "cache"))
+    for name, state in states.items():
+        print(f"{name:<40} {state}")
+    bad = {name: state for name, state in states.items() if state != "al día"}
+    if bad:
+        report_stale(bad)
+    return 1 if bad else 0
+
+
+def build(output_root: Path = ROOT) -> int:
+    """Construye la web en ``output_root/_build/html`` desde una copia de la caché, sin ejecutar nada."""
+    import subprocess
+
+    states = status(copy_cache(output_root / "_build" / ".jupyter_cache"))
+    bad = {name: state for name, state in states.items() if state != "al día"}
+    if bad:
+        report_stale(bad)
+        return 1
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "--keep-going"]
+    if output_root != ROOT:
+        command += ["--path-output", str(output_root)]
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def report_stale(bad: dict[str, str]) -> None:
+    print("Hay capítulos cuya salida en cache/ no es una ejecución completa del código actual:")
+    for name, state in bad.items():
+        print(f"  {name}: {state}  →  make execute CHAPTER={name}")
+    print("El libro no se construye con salidas viejas o rápidas. Ejecuta las órdenes de arriba "
+          "(o importa cuadernos ejecutados en otra máquina con tools/bookcache.py import).")
+
+
+def cmd_build(args) -> int:
+    return build(Path(args.out).resolve() if args.out else ROOT)
+
+
+def cmd_execute(args) -> int:
+    targets = [find_chapter(n) for n in args.chapters] if args.chapters else chapters()
+    for i, path in enumerate(targets, 1):
+        print(f"[{i}/{len(targets)}] {path.stem}: ejecutando en modo completo…", flush=True)
+        nb = read_chapter(path)
+        executed, seconds = execute(nb, "completo")
+        store(path, merged(nb, executed, path.stem), seconds)
+        print(f"[{i}/{len(targets)}] {path.stem}: guardado en cache/ ({seconds / 60:.1f} min)", flush=True)
+    for entry in prune():
+        print(f"Eliminada de la caché una entrada vieja: {entry}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    path = find_chapter(args.chapter)
+    executed, seconds = execute(read_chapter(path), args.mode)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    executed.metadata["cnnlab"] = {"execution_seconds": round(seconds, 1), "mode": args.mode}
+    nbformat.write(executed, out / f"{path.stem}.ipynb")
+    print(f"{path.stem}: ejecutado en modo {args.mode} en {seconds:.1f} s → {out / (path.stem + '.ipynb')}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    for name in args.files:
+        executed = nbformat.read(name, as_version=4)
+        path = find_chapter(name)
+        nb = merged(read_chapter(path), executed, Path(name).name)
+        seconds = executed.metadata.get("cnnlab", {}).get("execution_seconds", 0.0)
+        store(path, nb, seconds)
+        print(f"{path.stem}: importado a cache/ ({seconds / 60:.1f} min de ejecución)")
+    for entry in prune():
+        print(f"Eliminada de la caché una entrada vieja: {entry}")
+    return 0
+
+
+def cmd_prune(_args) -> int:
+    removed = prune()
+    print("\n".join(f"Eliminada: {e}" for e in removed) or "Nada que podar.")
+    return 0
+
+
+def cmd_notebooks(args) -> int:
+    stale = []
+    for path in chapters():
+        target = path.with_suffix(".ipynb")
+        text = paired_notebook(path)
+        if args.check:
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                stale.append(target.name)
+        else:
+            target.write_text(text, encoding="utf-8")
+            print(f"escrito {uri(target)}")
+    if stale:
+        print("Cuadernos emparejados desactualizados: " + ", ".join(stale) + ". Ejecuta: make notebooks")
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Caché de ejecuciones completas del libro.")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("status").set_defaults(func=cmd_status)
+    p = sub.add_parser("build")
+    p.add_argument("--out", help="carpeta donde crear _build/ (por omisión, la raíz del libro)")
+    p.set_defaults(func=cmd_build)
+    p = sub.add_parser("execute")
+    p.add_argument("chapters", nargs="*")
+    p.set_defaults(func=cmd_execute)
+    p = sub.add_parser("run")
+    p.add_argument("chapter")
+    p.add_argument("--mode", choices=["rapido", "completo"], default="rapido")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("import")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=cmd_import)
+    sub.add_parser("prune").set_defaults(func=cmd_prune)
+    p = sub.add_parser("notebooks")
+    p.add_argument("--check", action="store_true")
+    p.set_defaults(func=cmd_notebooks)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
