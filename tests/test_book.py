@@ -103,3 +103,23 @@ def test_book_builds_from_cache_without_warnings(tmp_path):
         assert f"colab.research.google.com/github/" in page and f"book/{chapter.stem}.ipynb" in page
         for noise in ("━━━━━━━━━━━━━━━━━━━━ ", "ETA:", "oneDNN", "absl::", "I0000 "):
             assert noise not in page, f"{chapter.stem}: ruido en la página ({noise!r})"
+
+
+def test_store_replaces_and_prune_removes(tmp_path):
+    chapter = CHAPTERS[0]
+    nb = bookcache.read_chapter(chapter)
+    full = nbformat.from_dict(nb)
+    [c for c in full.cells if c.cell_type == "code"][-1].outputs = [nbformat.v4.new_output(
+        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
+    cache_dir = tmp_path / "cache"
+    bookcache.store(chapter, bookcache.merged(nb, full, "a"), 1.0, cache_dir)
+    bookcache.store(chapter, bookcache.merged(nb, full, "b"), 2.0, cache_dir)
+    records = bookcache.open_cache(cache_dir).list_cache_records()
+    assert len(records) == 1 and records[0].data["execution_seconds"] == 2.0
+    assert bookcache.status(cache_dir)[chapter.stem] == "al día"
+    old = nbformat.from_dict(full)
+    [c for c in old.cells if c.cell_type == "code"][-1].source += "\n# versión anterior"
+    bookcache.store(chapter, old, 1.0, cache_dir)  # misma uri: sustituye
+    assert bookcache.status(cache_dir)[chapter.stem] == "desactualizado"
+    assert len(bookcache.prune(cache_dir)) == 1
+    assert bookcache.open_cache(cache_dir).list_cache_records() == []

@@ -200,21 +200,21 @@ def open_cache(path: Path = CACHE_DIR):
     return get_cache(str(path))
 
 
-def store(path: Path, nb: nbformat.NotebookNode, seconds: float) -> None:
-    """Guarda en ``cache/`` un capítulo ya ejecutado (sustituye su entrada anterior)."""
+def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path = CACHE_DIR) -> None:
+    """Guarda en la caché un capítulo ya ejecutado (sustituye su entrada anterior)."""
     from jupyter_cache.base import CacheBundleIn
 
-    cache = open_cache()
+    cache = open_cache(cache_dir)
     for record in cache.list_cache_records():
         if record.uri == uri(path):
-            cache.remove_cache_record(record.pk)
+            cache.remove_cache(record.pk)
     cache.cache_notebook_bundle(CacheBundleIn(nb, uri(path), data={"execution_seconds": round(seconds, 1)}),
                                 check_validity=False, overwrite=True)
 
 
-def prune() -> list[str]:
-    """Borra de ``cache/`` las entradas que no corresponden al código actual de ningún capítulo."""
-    cache = open_cache()
+def prune(cache_dir: Path = CACHE_DIR) -> list[str]:
+    """Borra de la caché las entradas que no corresponden al código actual de ningún capítulo."""
+    cache = open_cache(cache_dir)
     keep = set()
     for path in chapters():
         _, key = cache.create_hashed_notebook(read_chapter(path))
@@ -222,7 +222,7 @@ def prune() -> list[str]:
     removed = []
     for record in cache.list_cache_records():
         if record.hashkey not in keep:
-            cache.remove_cache_record(record.pk)
+            cache.remove_cache(record.pk)
             removed.append(f"{record.uri} (id {record.pk})")
     return removed
 

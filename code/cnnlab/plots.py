@@ -39,7 +39,9 @@ def image_grid(x: np.ndarray, y: np.ndarray, class_names: Sequence[str], per_cla
     y = np.asarray(y).reshape(-1)
     rng = np.random.default_rng(seed)
     n = len(class_names)
-    fig, axes = plt.subplots(n, per_class, figsize=(per_class * 0.75, n * 0.8))
+    cell, label_width, title_height = 0.6, 1.0, 0.4 if title else 0.05
+    width, height = label_width + per_class * cell, title_height + n * cell
+    fig, axes = plt.subplots(n, per_class, figsize=(width, height))
     axes = np.asarray(axes).reshape(n, per_class)
     for row, name in enumerate(class_names):
         idx = np.flatnonzero(y == row)
@@ -49,11 +51,14 @@ def image_grid(x: np.ndarray, y: np.ndarray, class_names: Sequence[str], per_cla
             ax.axis("off")
             if col < len(picked):
                 image = x[picked[col]]
-                ax.imshow(image.squeeze(), cmap="gray" if image.shape[-1] == 1 or image.ndim == 2 else None)
-        axes[row, 0].text(-4, 16, name, ha="right", va="center", fontsize=8)
+                gray = image.ndim == 2 or image.shape[-1] == 1
+                ax.imshow(image.squeeze(), cmap="gray" if gray else None)
+        axes[row, 0].annotate(name, (-0.1, 0.5), xycoords="axes fraction", ha="right",
+                              va="center", fontsize=8)
     if title:
-        fig.suptitle(title)
-    fig.subplots_adjust(left=0.15, wspace=0.05, hspace=0.05)
+        fig.suptitle(title, y=1 - 0.08 / height, va="top", fontsize=10)
+    fig.subplots_adjust(left=label_width / width, right=0.995, bottom=0.005,
+                        top=1 - title_height / height, wspace=0.04, hspace=0.04)
     return fig
 
 
@@ -129,6 +134,7 @@ def activation_statistics(stats: dict[str, dict[str, Sequence[float]]],
                     color=f"C{i}", label=name)
     for ax, label in zip(axes, ("media", "desviación típica")):
         ax.set_xlabel("época (0 = antes de entrenar)")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.set_ylabel(label)
         ax.set_title(label.capitalize())
         ax.grid(alpha=0.3)

@@ -149,8 +149,8 @@ def setup(seed: int = 42) -> Session:
     set_seeds(seed)
     _configure_matplotlib()
     _SESSION = Session(seed=seed, mode=mode)
-    detail = "todas las imágenes y épocas" if mode == "completo" else "subconjuntos pequeños y pocas épocas"
-    print(f"Modo {mode} ({detail}); semilla {seed}; backend de Keras: {_backend()}.")
+    detail = "datos y épocas de la clase" if mode == "completo" else "subconjuntos y pocas épocas"
+    print(f"Modo {mode} ({detail}) · semilla {seed} · backend {_backend()}")
     return _SESSION
 
 
