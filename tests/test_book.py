@@ -12,6 +12,7 @@ import bookcache
 
 CHAPTERS = bookcache.chapters()
 IDS = [p.stem for p in CHAPTERS]
+NOTEBOOKS = bookcache.all_notebooks()
 PRIVATE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\\\)")
 
 
@@ -47,7 +48,7 @@ def test_no_private_names_or_paths_in_cached_outputs(cache_copy):
                 assert out.get("name") != "stderr", f"{uri}: salida en stderr"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_paired_notebook_in_sync_and_output_free(chapter):
     target = chapter.with_suffix(".ipynb")
     assert target.exists(), f"falta {target.name}: ejecuta make notebooks"
@@ -57,7 +58,7 @@ def test_paired_notebook_in_sync_and_output_free(chapter):
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_first_cell_installs_cnnlab_in_colab_only(chapter):
     first = bookcache.code_sources(bookcache.read_chapter(chapter))[0]
     assert first == bookcache.setup_cell_source()

@@ -7,7 +7,7 @@ import pytest
 
 import bookcache
 
-CHAPTERS = bookcache.chapters()
+CHAPTERS = bookcache.all_notebooks()
 PRIVATE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\\\)")
 
 

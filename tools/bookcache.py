@@ -73,17 +73,22 @@ def is_notebook(path: Path) -> bool:
 
 
 def chapters() -> list[Path]:
-    """Los capítulos ejecutables, en el orden del índice."""
+    """Los capítulos ejecutables publicados, en el orden del índice."""
     return [p for p in toc_files() if p.exists() and is_notebook(p)]
+
+
+def all_notebooks() -> list[Path]:
+    """Todos los capítulos ejecutables de ``book/``, publicados o aún no (en orden de nombre)."""
+    return sorted(p for p in (ROOT / "book").glob("*.md") if is_notebook(p))
 
 
 def find_chapter(name: str) -> Path:
     """Un capítulo por nombre (``01_cifar10_v1``, con o sin extensión o carpeta)."""
     stem = Path(name).stem
-    for path in chapters():
+    for path in all_notebooks():
         if path.stem == stem:
             return path
-    known = ", ".join(p.stem for p in chapters())
+    known = ", ".join(p.stem for p in all_notebooks())
     raise SystemExit(f"No hay ningún capítulo llamado {stem!r}. Capítulos: {known}.")
 
 
@@ -158,7 +163,10 @@ def execute(nb: nbformat.NotebookNode, mode: str) -> tuple[nbformat.NotebookNode
     start = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory() as cwd:
+            # Los registros de C++ de TensorFlow (escritos directamente en el descriptor 2) van
+            # a la consola de quien ejecuta, no a las salidas del capítulo.
             NotebookClient(nb, timeout=None, kernel_name="python3",
+                           extra_arguments=["--IPKernelApp.capture_fd_output=False"],
                            resources={"metadata": {"path": cwd}}).execute()
     finally:
         if previous is None:
@@ -355,7 +363,7 @@ def cmd_prune(_args) -> int:
 
 def cmd_notebooks(args) -> int:
     stale = []
-    for path in chapters():
+    for path in all_notebooks():
         target = path.with_suffix(".ipynb")
         text = paired_notebook(path)
         if args.check:

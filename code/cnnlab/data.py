@@ -167,21 +167,29 @@ def load_mnist() -> Arrays:
     return arrays
 
 
-def stratified_subset(x: np.ndarray, y: np.ndarray, per_class: int,
-                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Subconjunto con ``per_class`` ejemplos de cada clase, elegidos al azar y barajados."""
-    y = np.asarray(y).reshape(-1)
+def stratified_indices(labels: np.ndarray, per_class: int, seed: int = 0,
+                       class_names: list[str] | None = None) -> np.ndarray:
+    """Índices de ``per_class`` ejemplos de cada clase, elegidos al azar y barajados."""
+    labels = np.asarray(labels).reshape(-1)
     if per_class <= 0:
         raise ValueError(f"per_class debe ser positivo y vale {per_class}.")
     rng = np.random.default_rng(seed)
     chosen = []
-    for label in np.unique(y):
-        idx = np.flatnonzero(y == label)
+    for label in np.unique(labels):
+        idx = np.flatnonzero(labels == label)
         if len(idx) < per_class:
-            raise ValueError(f"La clase {label} tiene {len(idx)} ejemplos y se pidieron "
+            name = class_names[label] if class_names else label
+            raise ValueError(f"La clase {name} tiene {len(idx)} ejemplos y se pidieron "
                              f"{per_class}. Pide menos ejemplos por clase.")
         chosen.append(rng.choice(idx, per_class, replace=False))
-    order = rng.permutation(np.concatenate(chosen))
+    return rng.permutation(np.concatenate(chosen))
+
+
+def stratified_subset(x: np.ndarray, y: np.ndarray, per_class: int,
+                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Subconjunto con ``per_class`` ejemplos de cada clase, elegidos al azar y barajados."""
+    y = np.asarray(y).reshape(-1)
+    order = stratified_indices(y, per_class, seed)
     return x[order], y[order]
 
 

@@ -79,6 +79,7 @@ def compare_validation(results: Sequence[Result], key: str = "val_accuracy",
         values = result.history[key]
         ax.plot(np.arange(1, len(values) + 1), values, color=f"C{i}", marker="o", markersize=3,
                 label=result.name)
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.set_xlabel("época")
     ax.set_ylabel(labels.get(key, key))
     ax.grid(alpha=0.3)

@@ -25,10 +25,13 @@ T = TypeVar("T")
 def quiet_logs() -> None:
     """Silencia los registros de TensorFlow/XLA y los avisos ruidosos antes de importar Keras."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    import logging
     import warnings
+
+    # TensorFlow avisa en stderr («retracing») cuando un capítulo crea varias redes seguidas.
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
     # Avisos de bibliotecas que imprimen rutas de archivo y no aportan nada al lector.
     for module in ("keras", "jax", "absl", "tensorflow", "google"):

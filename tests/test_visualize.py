@@ -1,0 +1,88 @@
+"""Pruebas de la visualización de filtros, mapas de características y ascenso por gradiente."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from cnnlab import visualize  # noqa: E402
+
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+
+def _tiny_model(seed=0):
+    keras.utils.set_random_seed(seed)
+    inputs = layers.Input((12, 12, 3))
+    x = layers.Conv2D(4, 3, padding="same", activation="relu", name="c1")(inputs)
+    x = layers.MaxPooling2D(2, name="p1")(x)
+    # c2 sin activación (como las convoluciones de las versiones 4 y 5, seguidas de ReLU):
+    # así el objetivo tiene gradiente aunque el filtro empiece apagado.
+    x = layers.Conv2D(6, 3, padding="same", name="c2")(x)
+    x = layers.Activation("relu", name="r2")(x)
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(2, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+
+
+def test_filter_grid_and_first_conv_layer():
+    model = _tiny_model()
+    layer = visualize.first_conv_layer(model)
+    assert layer.name == "c1"
+    fig = visualize.filter_grid(layer.get_weights()[0], ncols=2)
+    assert len([ax for ax in fig.axes if ax.images]) == 4
+    assert fig.get_size_inches()[0] <= 9
+    with pytest.raises(ValueError, match="forma"):
+        visualize.filter_grid(np.zeros((3, 3, 4)))
+
+
+def test_feature_maps_shapes_and_grid():
+    model = _tiny_model()
+    images = np.random.default_rng(0).uniform(size=(2, 12, 12, 3)).astype("float32")
+    maps = visualize.feature_maps(model, images, ["c1", "p1", "c2"])
+    assert {k: v.shape for k, v in maps.items()} == {
+        "c1": (2, 12, 12, 4), "p1": (2, 6, 6, 4), "c2": (2, 6, 6, 6)}
+    fig = visualize.feature_map_grid(maps, image=images[0], channels=4)
+    assert fig.get_size_inches()[0] <= 9
+    with pytest.raises(ValueError, match="no tiene las capas"):
+        visualize.feature_maps(model, images, ["no_existe"])
+
+
+@pytest.mark.parametrize("filter_index,blur_every", [(1, 0), (4, 0), (1, 3)])
+def test_gradient_ascent_increases_the_filter_activation(filter_index, blur_every):
+    model = _tiny_model()
+    pattern, trace = visualize.maximize_filter(model, "c2", filter_index=filter_index, steps=15,
+                                               step_size=0.05, border=1, blur_every=blur_every)
+    assert pattern.shape == (12, 12, 3)
+    assert len(trace) == 16
+    assert trace[-1] > trace[0] + 0.1
+    assert pattern.min() >= 0.0 and pattern.max() <= 1.0
+    fig = visualize.pattern_grid([pattern, pattern], ["c2 · 1", "c2 · 1"])
+    assert len([ax for ax in fig.axes if ax.images]) == 2
+
+
+def test_blur_keeps_constants_and_smooths():
+    flat = np.full((1, 5, 5, 2), 0.3)
+    np.testing.assert_allclose(visualize._blur(flat), flat)
+    spike = np.zeros((1, 5, 5, 1))
+    spike[0, 2, 2, 0] = 1.0
+    blurred = visualize._blur(spike)
+    assert np.isclose(blurred.sum(), 1.0) and np.isclose(blurred[0, 2, 2, 0], 0.25)
+
+
+def test_gradient_ascent_bad_filter_index():
+    with pytest.raises(ValueError, match="filter_index debe estar entre 0 y 5"):
+        visualize.maximize_filter(_tiny_model(), "c2", filter_index=6)
+
+
+def test_mean_spatial_frequency_fine_versus_coarse():
+    y, x = np.mgrid[0:16, 0:16]
+    fine = (x % 2).astype(float)            # alterna en cada píxel: 0.5 ciclos por píxel
+    coarse = (x // 8).astype(float)         # dos franjas anchas
+    assert np.isclose(visualize.mean_spatial_frequency(fine), 0.5)
+    assert visualize.mean_spatial_frequency(coarse) < 0.2
+    assert visualize.mean_spatial_frequency(np.ones((8, 8, 3))) == 0.0
+    with pytest.raises(ValueError, match="forma"):
+        visualize.mean_spatial_frequency(np.zeros(5))
