@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.instalado
 SHARED ?= ../shared
 CHAPTER ?=
 
-.PHONY: html test execute notebooks status prune data clean
+.PHONY: html test execute notebooks student status prune data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ execute: $(STAMP)
 ## notebooks: regenera los .ipynb sin salidas que abren Colab y Binder
 notebooks: $(STAMP)
 	$(PY) tools/bookcache.py notebooks
+
+## student: cuadernos sin soluciones para asignar como tarea (en _build/estudiante/)
+student: $(STAMP)
+	$(PY) tools/bookcache.py student --out _build/estudiante
 
 ## status: estado de la caché capítulo a capítulo
 status: $(STAMP)

@@ -124,3 +124,18 @@ def test_store_replaces_and_prune_removes(tmp_path):
     assert bookcache.status(cache_dir)[chapter.stem] == "desactualizado"
     assert len(bookcache.prune(cache_dir)) == 1
     assert bookcache.open_cache(cache_dir).list_cache_records() == []
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_student_edition_hides_solutions_and_keeps_exercises(chapter):
+    full = nbformat.reads(bookcache.paired_notebook(chapter), as_version=4)
+    student = nbformat.reads(bookcache.student_notebook(chapter), as_version=4)
+    text = "\n".join(c.source for c in student.cells)
+    assert "{solution" not in text
+    assert text.count("{exercise}") == "\n".join(c.source for c in full.cells).count("{exercise}") > 0
+    assert bookcache.code_sources(student)[0] == bookcache.setup_cell_source()
+    # se quitan exactamente las celdas de código de las soluciones
+    source = chapter.read_text(encoding="utf-8")
+    hidden = sum(block.count("```{code-cell}") for block in re.findall(
+        r"\{solution-start\}(.*?)\{solution-end\}", source, re.DOTALL))
+    assert len(bookcache.code_sources(full)) - len(bookcache.code_sources(student)) == hidden

@@ -9,6 +9,7 @@ No es parte de ``cnnlab``: los capítulos no la importan. Uso::
     python tools/bookcache.py import ARCHIVO.ipynb…  # añade cuadernos ejecutados en otra máquina
     python tools/bookcache.py prune               # borra entradas que ya no son de ningún capítulo
     python tools/bookcache.py notebooks [--check] # escribe (o comprueba) los .ipynb emparejados
+    python tools/bookcache.py student [--out DIR] # edición para estudiantes: sin soluciones
 
 La caché es una caché de jupyter-cache: myst-nb la reconoce al construir porque la clave
 de cada entrada es el hash de las celdas de código del capítulo. Construir el libro lee
@@ -277,6 +278,45 @@ def paired_notebook(path: Path) -> str:
     return jupytext.writes(nb, fmt="ipynb")
 
 
+SOLUTION_RE = re.compile(r"```\{solution\}.*?\n```[ \t]*\n?", re.DOTALL)
+START_RE = re.compile(r"```\{solution-start\}.*?\n```[ \t]*\n?", re.DOTALL)
+END_RE = re.compile(r"```\{solution-end\}.*?```[ \t]*\n?", re.DOTALL)
+OMITTED = "*(Solución omitida en la edición para estudiantes.)*\n"
+
+
+def student_notebook(path: Path) -> str:
+    """El cuaderno del capítulo sin soluciones ni salidas: la edición para estudiantes."""
+    import jupytext
+
+    nb = jupytext.read(path)
+    cells, hiding = [], False
+    for cell in nb.cells:
+        text = cell.source
+        if hiding:
+            end = END_RE.search(text) if cell.cell_type == "markdown" else None
+            if end is None:
+                continue  # celda de una solución: fuera
+            text, hiding = text[end.end():], False
+        if cell.cell_type == "markdown":
+            text = SOLUTION_RE.sub(OMITTED, text)
+            while (start := START_RE.search(text)) and not hiding:
+                end = END_RE.search(text, start.end())
+                if end:
+                    text = text[:start.start()] + OMITTED + text[end.end():]
+                else:
+                    text, hiding = text[:start.start()] + OMITTED, True
+            if not text.strip():
+                continue
+        cell.source = text
+        cells.append(cell)
+    nb.cells = cells
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"celda-{i:03d}"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return jupytext.writes(nb, fmt="ipynb")
+
+
 # ---------------------------------------------------------------- órdenes
 
 
@@ -378,6 +418,15 @@ def cmd_notebooks(args) -> int:
     return 0
 
 
+def cmd_student(args) -> int:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for path in all_notebooks():
+        (out / f"{path.stem}.ipynb").write_text(student_notebook(path), encoding="utf-8")
+    print(f"Edición para estudiantes (sin soluciones): {len(all_notebooks())} cuadernos en {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Caché de ejecuciones completas del libro.")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -400,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("notebooks")
     p.add_argument("--check", action="store_true")
     p.set_defaults(func=cmd_notebooks)
+    p = sub.add_parser("student")
+    p.add_argument("--out", default="_build/estudiante")
+    p.set_defaults(func=cmd_student)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -172,7 +172,8 @@ def load_cats_dogs(img_size: int = 160, train_per_class: int | None = None,
               f"a {img_size}×{img_size}; huella del contenido "
               + ("igual a la del subconjunto del tutorial" if official else "DISTINTA de la del tutorial"))
     runtime.register_dataset(runtime.DatasetRecord(
-        "Perros y gatos (cats_and_dogs_filtered, 2000 + 1000 imágenes)", source, official, detail))
+        "Perros y gatos (cats_and_dogs_filtered, 2000 + 1000 imágenes)", source, official, detail,
+        "de contenido (SHA-256)"))
     return (x_train, train_labels), (x_val, val_labels)
 
 

@@ -163,7 +163,7 @@ def load_mnist() -> Arrays:
     arrays = read_mnist_npz(path)
     official = file_sha256(path) == MNIST_SHA256
     detail = "" if official else "archivo distinto del publicado por Keras"
-    runtime.register_dataset(runtime.DatasetRecord("MNIST", source, official, detail))
+    runtime.register_dataset(runtime.DatasetRecord("MNIST", source, official, detail, "SHA-256"))
     return arrays
 
 

@@ -124,10 +124,11 @@ class DatasetRecord:
     source: str
     official: bool | None
     detail: str = ""
+    checksum: str = "md5"
 
     def describe(self) -> str:
         status = {True: "oficial", False: "copia no oficial", None: "sin verificar"}[self.official]
-        text = f"{self.name}: {self.source}; suma md5 {status}"
+        text = f"{self.name}: {self.source}; suma {self.checksum} {status}"
         return f"{text} ({self.detail})" if self.detail else text
 
 
