@@ -13,7 +13,7 @@ import bookcache
 CHAPTERS = bookcache.chapters()
 IDS = [p.stem for p in CHAPTERS]
 NOTEBOOKS = bookcache.all_notebooks()
-PRIVATE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\\\)")
+PRIVATE = bookcache.PRIVATE_PATH_RE
 
 
 @pytest.fixture(scope="module")

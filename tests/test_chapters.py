@@ -8,7 +8,7 @@ import pytest
 import bookcache
 
 CHAPTERS = bookcache.all_notebooks()
-PRIVATE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\\\)")
+PRIVATE = bookcache.PRIVATE_PATH_RE
 
 
 def cache_fingerprint() -> str:

@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / "cache"
 FULL_RE = re.compile(r"Procedencia de esta ejecución\s*\n\s*Modo:\s+completo\b")
 SETUP_MARKER = "# Preparación (Colab)"
+#: Rutas absolutas que no deben aparecer en ninguna salida publicada.
+PRIVATE_PATH_RE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\[A-Za-z])")
 
 
 # ---------------------------------------------------------------- capítulos

@@ -43,22 +43,18 @@ class DataError(RuntimeError):
     """Un conjunto de datos no se pudo cargar; el mensaje dice qué archivo y cómo arreglarlo."""
 
 
+def file_digest(path: Path, algorithm: str = "md5") -> str:
+    """Suma de verificación de un archivo (``"md5"`` o ``"sha256"``), leída por bloques."""
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def file_md5(path: Path) -> str:
-    """Suma md5 de un archivo, leída por bloques."""
-    digest = hashlib.md5()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """Suma SHA-256 de un archivo, leída por bloques."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """Suma md5 de un archivo."""
+    return file_digest(path, "md5")
 
 
 def _download(fname: str, origin: str, sha256: str, extract: bool, what: str) -> Path:
@@ -161,7 +157,7 @@ def load_mnist() -> Arrays:
         path = _download("mnist.npz", MNIST_URL, MNIST_SHA256, False, "MNIST")
         source = "descarga oficial (keras.utils.get_file)"
     arrays = read_mnist_npz(path)
-    official = file_sha256(path) == MNIST_SHA256
+    official = file_digest(path, "sha256") == MNIST_SHA256
     detail = "" if official else "archivo distinto del publicado por Keras"
     runtime.register_dataset(runtime.DatasetRecord("MNIST", source, official, detail, "SHA-256"))
     return arrays

@@ -115,7 +115,7 @@ def _download_resnet50(include_top: bool, shape: tuple[int, int, int]) -> keras.
         ) from None
     runtime.register_dataset(runtime.DatasetRecord(
         f"Pesos ResNet50 ImageNet ({'con' if include_top else 'sin'} cabeza)",
-        "descarga oficial (keras.applications)", True, "suma comprobada por Keras", "SHA-256"))
+        "descarga oficial (keras.applications)", True, "suma comprobada por Keras"))
     return model
 
 
