@@ -186,8 +186,8 @@ def merged(chapter_nb: nbformat.NotebookNode, executed: nbformat.NotebookNode,
     Rechaza el cuaderno si sus celdas de código no son las del capítulo actual o si no
     tiene un bloque de procedencia en modo completo.
     """
-    if code_sources(chapter_nb) != code_sources(executed):
-        ours, theirs = code_sources(chapter_nb), code_sources(executed)
+    ours, theirs = code_sources(chapter_nb), code_sources(executed)
+    if ours != theirs:
         where = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
         raise SystemExit(f"{name}: sus celdas de código no coinciden con el capítulo actual "
                          f"(primera diferencia en la celda de código {where + 1}; el capítulo tiene "
