@@ -116,6 +116,9 @@ def test_pet_images_split(tmp_path):
     assert np.bincount(train_y).tolist() == [8, 8] and np.bincount(val_y).tolist() == [2, 2]
     assert not set(train_f) & set(val_f)
     catsdogs.check_files(train_f)
+    assert catsdogs.damaged_files(train_f) == []
     train_f[0].write_bytes(b"no es un jpeg")
-    with pytest.raises(DataError, match="está corrupta"):
+    train_f[3].write_bytes(train_f[3].read_bytes()[:40])  # JPEG truncado
+    assert catsdogs.damaged_files(train_f) == [train_f[0], train_f[3]]
+    with pytest.raises(DataError, match=f"Hay 2 imágenes.*{train_f[0].name}.*bórralas"):
         catsdogs.check_files(train_f)

@@ -190,7 +190,8 @@ def pet_images_files(folder: Path, validation_fraction: float = 0.2,
     """El conjunto grande de Kaggle/Microsoft (``PetImages/{Cat,Dog}/*.jpg``), dividido por clase.
 
     Devuelve listas de archivos y etiquetas para :class:`CatsDogsDataset`. Ese conjunto trae
-    algunos archivos dañados: compruébalos antes con :func:`check_files`.
+    algunos archivos dañados: compruébalos antes con :func:`check_files` (o lístalos con
+    :func:`damaged_files`).
     """
     if not 0 < validation_fraction < 1:
         raise ValueError(f"validation_fraction debe estar entre 0 y 1 y vale {validation_fraction}.")
@@ -217,10 +218,26 @@ def pet_images_files(folder: Path, validation_fraction: float = 0.2,
     return ((train[0], np.asarray(train[1], np.int32)), (val[0], np.asarray(val[1], np.int32)))
 
 
-def check_files(files: list[Path]) -> None:
-    """Decodifica cada imagen una vez (a tamaño pequeño) y falla nombrando la primera dañada."""
+def damaged_files(files: list[Path]) -> list[Path]:
+    """Las imágenes de ``files`` que faltan o no se pueden decodificar, en su orden."""
+    bad = []
     for path in files:
-        read_image(path, 32)
+        try:
+            read_image(path, 32)
+        except DataError:
+            bad.append(Path(path))
+    return bad
+
+
+def check_files(files: list[Path]) -> None:
+    """Decodifica cada imagen una vez (a tamaño pequeño) y falla nombrando todas las dañadas."""
+    bad = damaged_files(files)
+    if bad:
+        names = ", ".join(f"{p.parent.name}/{p.name}" for p in bad[:10])
+        more = f" y {len(bad) - 10} más" if len(bad) > 10 else ""
+        raise DataError(f"Hay {len(bad)} imágenes que faltan, están corruptas o no son JPEG: "
+                        f"{names}{more}. Solución: bórralas (o reemplázalas por copias sanas) "
+                        "y vuelve a listar los archivos.")
 
 
 class CatsDogsDataset:
