@@ -128,3 +128,24 @@ def test_join_results_concatenates_phases():
 
 def test_imagenet_ranges():
     assert len(transfer.IMAGENET_DOGS) == 118 and len(transfer.IMAGENET_CATS) == 5
+
+
+@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+def test_local_copy_with_other_bytes_loads_and_is_reported_unofficial(tmp_path, monkeypatch):
+    """Un .h5 válido pero distinto del de Keras se carga entero y la procedencia lo dice."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+
+    from cnnlab import runtime
+
+    source = transfer.resnet50(IMG, weights=None)
+    with h5py.File(tmp_path / transfer.NOTOP_FILE, "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, source)
+    monkeypatch.setenv("CNNLAB_DATA_DIR", str(tmp_path))
+    runtime.setup(seed=0)
+    loaded = transfer.resnet50(IMG, weights="imagenet")
+    for a, b in zip(source.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    record = runtime.session().datasets["Pesos ResNet50 ImageNet (sin cabeza)"]
+    assert record.official is False
+    assert "copia no oficial" in record.describe() and "todas las capas" in record.describe()

@@ -82,7 +82,8 @@ def resnet50(img_size: int | None = 224, include_top: bool = False,
     official = file_md5(path) == KERAS_MD5.get(path.name)
     runtime.register_dataset(runtime.DatasetRecord(
         f"Pesos ResNet50 ImageNet ({'con' if include_top else 'sin'} cabeza)", source, official,
-        "" if official else "archivo distinto del publicado por Keras (suma md5 diferente)"))
+        "" if official else ("sus bytes no son los del archivo que publica Keras, pero trae "
+                             "los pesos de todas las capas de ResNet50")))
     return model
 
 
