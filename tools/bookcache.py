@@ -268,16 +268,22 @@ def copy_cache(dest: Path) -> Path:
 # ---------------------------------------------------------------- cuadernos emparejados
 
 
-def paired_notebook(path: Path) -> str:
-    """El ``.ipynb`` sin salidas que acompaña a un capítulo (lo abren Colab y Binder)."""
+def output_free_ipynb(nb: nbformat.NotebookNode) -> str:
+    """``nb`` como ``.ipynb`` sin salidas y con identificadores de celda fijos."""
     import jupytext
 
-    nb = jupytext.read(path)
     for i, cell in enumerate(nb.cells):
         cell.id = f"celda-{i:03d}"  # identificadores fijos: el archivo no cambia si el capítulo no cambia
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return jupytext.writes(nb, fmt="ipynb")
+
+
+def paired_notebook(path: Path) -> str:
+    """El ``.ipynb`` sin salidas que acompaña a un capítulo (lo abren Colab y Binder)."""
+    import jupytext
+
+    return output_free_ipynb(jupytext.read(path))
 
 
 SOLUTION_RE = re.compile(r"```\{solution\}.*?\n```[ \t]*\n?", re.DOTALL)
@@ -312,11 +318,7 @@ def student_notebook(path: Path) -> str:
         cell.source = text
         cells.append(cell)
     nb.cells = cells
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"celda-{i:03d}"
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    return jupytext.writes(nb, fmt="ipynb")
+    return output_free_ipynb(nb)
 
 
 # ---------------------------------------------------------------- órdenes
@@ -423,9 +425,10 @@ def cmd_notebooks(args) -> int:
 def cmd_student(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for path in all_notebooks():
+    notebooks = all_notebooks()
+    for path in notebooks:
         (out / f"{path.stem}.ipynb").write_text(student_notebook(path), encoding="utf-8")
-    print(f"Edición para estudiantes (sin soluciones): {len(all_notebooks())} cuadernos en {args.out}")
+    print(f"Edición para estudiantes (sin soluciones): {len(notebooks)} cuadernos en {args.out}")
     return 0
 
 

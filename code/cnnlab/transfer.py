@@ -195,15 +195,6 @@ def trainable_report(model: keras.Model) -> dict[str, int]:
             "parametros_congelados": count_params(model.non_trainable_weights)}
 
 
-def compile_binary(model: keras.Model, learning_rate: float,
-                   steps_per_execution: int = 16) -> keras.Model:
-    """Compila como en la clase para dos clases: Adam, entropía cruzada binaria, exactitud."""
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-                  loss="binary_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=steps_per_execution)
-    return model
-
-
 def join_results(first: Result, second: Result, name: str) -> Result:
     """Une las historias de dos fases en un solo :class:`Result` (la prueba es la de la segunda)."""
     history = {k: first.history[k] + second.history[k] for k in first.history if k in second.history}

@@ -22,9 +22,13 @@ from keras import layers, models, ops
 # ------------------------------------------------------------------ parches en NumPy
 
 
+def _check_positive_int(name: str, value, types: tuple[type, ...] = (int,)) -> None:
+    if isinstance(value, bool) or not isinstance(value, types) or value < 1:
+        raise ValueError(f"{name} debe ser un entero positivo y vale {value!r}.")
+
+
 def _check_images(images, patch_size: int) -> np.ndarray:
-    if isinstance(patch_size, bool) or not isinstance(patch_size, (int, np.integer)) or patch_size < 1:
-        raise ValueError(f"patch_size debe ser un entero positivo y vale {patch_size!r}.")
+    _check_positive_int("patch_size", patch_size, (int, np.integer))
     images = np.asarray(images)
     if images.ndim == 3:
         images = images[None]
@@ -81,8 +85,7 @@ class Patches(layers.Layer):
 
     def __init__(self, patch_size: int, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(patch_size, bool) or not isinstance(patch_size, int) or patch_size < 1:
-            raise ValueError(f"patch_size debe ser un entero positivo y vale {patch_size!r}.")
+        _check_positive_int("patch_size", patch_size)
         self.patch_size = patch_size
 
     def compute_output_shape(self, input_shape):
@@ -172,8 +175,7 @@ def small_vit(image_size: int = 32, patch_size: int = 4, dim: int = 64, depth: i
     for key, value in (("image_size", image_size), ("patch_size", patch_size), ("dim", dim),
                        ("depth", depth), ("num_heads", num_heads), ("mlp_dim", mlp_dim),
                        ("num_classes", num_classes)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{key} debe ser un entero positivo y vale {value!r}.")
+        _check_positive_int(key, value)
     if image_size % patch_size:
         raise ValueError(f"image_size={image_size} no es múltiplo de patch_size={patch_size}.")
     input_layer = layers.Input((image_size, image_size, 3))
