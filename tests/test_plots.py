@@ -44,7 +44,7 @@ def test_augmentation_grid_shape_and_titles():
 def test_activation_statistics():
     fig = plots.activation_statistics({"sin BN": {"mean": [0, 1], "std": [1, 2]},
                                        "con BN": {"mean": [0, 0], "std": [1, 1]}})
-    assert [ax.get_ylabel() for ax in fig.axes] == ["media", "desviación típica"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["media", "desviación estándar"]
     with pytest.raises(ValueError, match="deben tener las claves 'mean' y 'std'"):
         plots.activation_statistics({"x": {"mean": [0]}})
     with pytest.raises(ValueError, match="stats está vacío"):

@@ -24,3 +24,14 @@ def glue_many(prefix: str, values: dict[str, Any]) -> None:
     """Pega varios valores como ``{prefix}_{clave}``."""
     for key, value in values.items():
         glue_value(f"{prefix}_{key}", value)
+
+
+#: Separador de miles del libro: un espacio fino que no se parte al final de una línea.
+THIN_SPACE = "\u202f"
+
+
+def thousands(number: int) -> str:
+    """Un entero con los miles separados por un espacio fino: ``23 587 712``."""
+    if isinstance(number, bool) or not isinstance(number, (int,)) and not hasattr(number, "__index__"):
+        raise TypeError(f"thousands espera un entero y recibió {type(number).__name__}.")
+    return f"{int(number):,}".replace(",", THIN_SPACE)

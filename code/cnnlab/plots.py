@@ -120,7 +120,7 @@ def augmentation_grid(originals: np.ndarray, versions: np.ndarray,
 
 def activation_statistics(stats: dict[str, dict[str, Sequence[float]]],
                           title: str = "Estadísticas de una capa oculta durante el entrenamiento"):
-    """Media y desviación típica de unas activaciones por época (la época 0 es antes de entrenar).
+    """Media y desviación estándar de unas activaciones por época (la época 0 es antes de entrenar).
 
     ``stats`` va de un nombre de red a ``{"mean": [...], "std": [...]}``, un valor por época.
     """
@@ -133,13 +133,16 @@ def activation_statistics(stats: dict[str, dict[str, Sequence[float]]],
         for ax, key in zip(axes, ("mean", "std")):
             ax.plot(np.arange(len(record[key])), record[key], marker="o", markersize=3,
                     color=f"C{i}", label=name)
-    for ax, label in zip(axes, ("media", "desviación típica")):
+    for ax, label in zip(axes, ("media", "desviación estándar")):
         ax.set_xlabel("época (0 = antes de entrenar)")
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.set_ylabel(label)
         ax.set_title(label.capitalize())
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
+    # La leyenda va debajo de las dos gráficas para no tapar ninguna curva.
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8,
+               frameon=False)
     return fig

@@ -1,0 +1,19 @@
+"""Formato de los números que se pegan en la prosa."""
+
+import numpy as np
+import pytest
+
+from cnnlab.glue import THIN_SPACE, thousands
+
+
+def test_thousands_uses_a_thin_space():
+    assert thousands(23587712) == f"23{THIN_SPACE}587{THIN_SPACE}712"
+    assert thousands(999) == "999"
+    assert thousands(np.int64(1280)) == f"1{THIN_SPACE}280"
+    assert thousands(-5000) == f"-5{THIN_SPACE}000"
+
+
+@pytest.mark.parametrize("bad", [1.5, "1000", True, None])
+def test_thousands_rejects_non_integers(bad):
+    with pytest.raises(TypeError, match="espera un entero"):
+        thousands(bad)
