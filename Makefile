@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.instalado
 SHARED ?= ../shared
 CHAPTER ?=
 
-.PHONY: html test execute notebooks student status prune data clean
+.PHONY: html test execute notebooks student grade key status prune data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,13 +27,21 @@ execute: $(STAMP)
 	$(PY) tools/bookcache.py execute $(CHAPTER)
 	$(PY) tools/bookcache.py notebooks
 
-## notebooks: regenera los .ipynb sin salidas que abren Colab y Binder
+## notebooks: regenera los cuadernos de Colab y Binder (book/*.ipynb) y los de estudiantes (estudiante/)
 notebooks: $(STAMP)
 	$(PY) tools/bookcache.py notebooks
 
-## student: cuadernos sin soluciones para asignar como tarea (en _build/estudiante/)
-student: $(STAMP)
-	$(PY) tools/bookcache.py student --out _build/estudiante
+## student: la edición para estudiantes (estudiante/*.ipynb: sin soluciones, con celdas de respuesta y comprobaciones)
+student: notebooks
+
+## key: la clave de respuestas para docentes, en _build/clave/ (no se publica ni se versiona)
+key: $(STAMP)
+	$(PY) tools/bookcache.py key --out _build/clave
+
+## grade: califica los cuadernos entregados (make grade ENTREGAS=carpeta NOTAS=notas.csv [CHAPTER=capítulo])
+grade: $(STAMP)
+	@test -n "$(ENTREGAS)" || { echo "Indica la carpeta de entregas: make grade ENTREGAS=carpeta NOTAS=notas.csv"; exit 2; }
+	$(PY) tools/grade.py "$(ENTREGAS)" --out "$(or $(NOTAS),notas.csv)" $(if $(CHAPTER),--chapter $(CHAPTER))
 
 ## status: estado de la caché capítulo a capítulo
 status: $(STAMP)

@@ -6,6 +6,7 @@ import re
 import pytest
 
 import bookcache
+from cnnlab.claims import FAILED
 
 CHAPTERS = bookcache.all_notebooks()
 PRIVATE = bookcache.PRIVATE_PATH_RE
@@ -33,5 +34,7 @@ def test_chapter_runs_in_quick_mode(chapter):
         for out in cell.get("outputs", []):
             assert out.get("name") != "stderr", f"salida en stderr: {out.get('text', '')[:300]}"
             assert out.get("output_type") != "error"
+    failed = [line for t in texts for line in t.splitlines() if line.startswith(FAILED)]
+    assert not failed, f"afirmaciones del capítulo que no se cumplen en modo rápido: {failed}"
     leaks = [t[:200] for t in texts if PRIVATE.search(t)]
     assert not leaks, f"rutas absolutas en las salidas: {leaks}"

@@ -8,8 +8,8 @@ No es parte de ``cnnlab``: los capítulos no la importan. Uso::
     python tools/bookcache.py run CAPÍTULO --mode rapido --out DIR   # ejecuta sin tocar la caché
     python tools/bookcache.py import ARCHIVO.ipynb…  # añade cuadernos ejecutados en otra máquina
     python tools/bookcache.py prune               # borra entradas que ya no son de ningún capítulo
-    python tools/bookcache.py notebooks [--check] # escribe (o comprueba) los .ipynb emparejados
-    python tools/bookcache.py student [--out DIR] # edición para estudiantes: sin soluciones
+    python tools/bookcache.py notebooks [--check] # cuadernos de lanzamiento y de estudiantes
+    python tools/bookcache.py key [--out DIR]     # clave de respuestas para docentes (no se publica)
 
 La caché es una caché de jupyter-cache: myst-nb la reconoce al construir porque la clave
 de cada entrada es el hash de las celdas de código del capítulo. Construir el libro lee
@@ -265,60 +265,30 @@ def copy_cache(dest: Path) -> Path:
     return dest
 
 
-# ---------------------------------------------------------------- cuadernos emparejados
+# ---------------------------------------------------------------- cuadernos para Jupyter
 
 
-def output_free_ipynb(nb: nbformat.NotebookNode) -> str:
-    """``nb`` como ``.ipynb`` sin salidas y con identificadores de celda fijos."""
-    import jupytext
-
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"celda-{i:03d}"  # identificadores fijos: el archivo no cambia si el capítulo no cambia
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    return jupytext.writes(nb, fmt="ipynb")
+STUDENT_DIR = ROOT / "estudiante"
 
 
-def paired_notebook(path: Path) -> str:
-    """El ``.ipynb`` sin salidas que acompaña a un capítulo (lo abren Colab y Binder)."""
-    import jupytext
-
-    return output_free_ipynb(jupytext.read(path))
+def launch_path(path: Path) -> Path:
+    """El cuaderno de lanzamiento de un capítulo (lo abren Colab y Binder): ``book/NN.ipynb``."""
+    return path.with_suffix(".ipynb")
 
 
-SOLUTION_RE = re.compile(r"```\{solution\}.*?\n```[ \t]*\n?", re.DOTALL)
-START_RE = re.compile(r"```\{solution-start\}.*?\n```[ \t]*\n?", re.DOTALL)
-END_RE = re.compile(r"```\{solution-end\}.*?```[ \t]*\n?", re.DOTALL)
-OMITTED = "*(Solución omitida en la edición para estudiantes.)*\n"
+def student_path(path: Path) -> Path:
+    """La edición para estudiantes de un capítulo: ``estudiante/NN.ipynb``."""
+    return STUDENT_DIR / f"{path.stem}.ipynb"
 
 
-def student_notebook(path: Path) -> str:
-    """El cuaderno del capítulo sin soluciones ni salidas: la edición para estudiantes."""
-    import jupytext
+def rendered(edition: str, paths: list[Path] | None = None, setup: str | None = None) -> dict[Path, str]:
+    """Capítulo → texto del ``.ipynb`` de ``edition`` (``tools/render.py``), todos de una vez."""
+    import render
 
-    nb = jupytext.read(path)
-    cells, hiding = [], False
-    for cell in nb.cells:
-        text = cell.source
-        if hiding:
-            end = END_RE.search(text) if cell.cell_type == "markdown" else None
-            if end is None:
-                continue  # celda de una solución: fuera
-            text, hiding = text[end.end():], False
-        if cell.cell_type == "markdown":
-            text = SOLUTION_RE.sub(OMITTED, text)
-            while (start := START_RE.search(text)) and not hiding:
-                end = END_RE.search(text, start.end())
-                if end:
-                    text = text[:start.start()] + OMITTED + text[end.end():]
-                else:
-                    text, hiding = text[:start.start()] + OMITTED, True
-            if not text.strip():
-                continue
-        cell.source = text
-        cells.append(cell)
-    nb.cells = cells
-    return output_free_ipynb(nb)
+    glue, docs, cites = render.glue_store(), render.documents(), render.bibliography()
+    setup = setup if setup is not None else render.default_setup_cell()
+    return {path: render.writes(render.render(path, edition, glue, docs, cites, setup))
+            for path in (paths if paths is not None else all_notebooks())}
 
 
 # ---------------------------------------------------------------- órdenes
@@ -406,29 +376,45 @@ def cmd_prune(_args) -> int:
 
 
 def cmd_notebooks(args) -> int:
+    """Escribe (o comprueba con ``--check``) los cuadernos de lanzamiento y de estudiantes."""
     stale = []
-    for path in all_notebooks():
-        target = path.with_suffix(".ipynb")
-        text = paired_notebook(path)
-        if args.check:
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
-                stale.append(target.name)
-        else:
-            target.write_text(text, encoding="utf-8")
-            print(f"escrito {uri(target)}")
+    STUDENT_DIR.mkdir(exist_ok=True)
+    import render
+
+    texts = {edition: rendered(edition) for edition in ("lanzamiento", "estudiante")}
+    for edition, where in (("lanzamiento", launch_path), ("estudiante", student_path)):
+        for path, text in texts[edition].items():
+            target = where(path)
+            if args.check:
+                if not target.exists() or target.read_text(encoding="utf-8") != text:
+                    stale.append(uri(target))
+            else:
+                target.write_text(text, encoding="utf-8")
+                print(f"escrito {uri(target)}")
+    guide = ROOT / "book" / "docentes.md"
+    students = {path: nbformat.reads(text, as_version=4) for path, text in texts["estudiante"].items()}
+    page = render.with_instructor_table(guide.read_text(encoding="utf-8"),
+                                        render.instructor_table(students))
+    if args.check:
+        if guide.read_text(encoding="utf-8") != page:
+            stale.append(uri(guide))
+    else:
+        guide.write_text(page, encoding="utf-8")
+        print(f"escrito {uri(guide)}")
     if stale:
-        print("Cuadernos emparejados desactualizados: " + ", ".join(stale) + ". Ejecuta: make notebooks")
+        print("Cuadernos desactualizados: " + ", ".join(stale) + ". Ejecuta: make notebooks")
         return 1
     return 0
 
 
-def cmd_student(args) -> int:
+def cmd_key(args) -> int:
+    """La clave de respuestas (soluciones bajo cada ejercicio), fuera de la web y del repositorio."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    notebooks = all_notebooks()
-    for path in notebooks:
-        (out / f"{path.stem}.ipynb").write_text(student_notebook(path), encoding="utf-8")
-    print(f"Edición para estudiantes (sin soluciones): {len(notebooks)} cuadernos en {args.out}")
+    texts = rendered("clave")
+    for path, text in texts.items():
+        (out / f"{path.stem}.ipynb").write_text(text, encoding="utf-8")
+    print(f"Clave de respuestas: {len(texts)} cuadernos en {args.out} (no la publiques).")
     return 0
 
 
@@ -454,9 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("notebooks")
     p.add_argument("--check", action="store_true")
     p.set_defaults(func=cmd_notebooks)
-    p = sub.add_parser("student")
-    p.add_argument("--out", default="_build/estudiante")
-    p.set_defaults(func=cmd_student)
+    p = sub.add_parser("key")
+    p.add_argument("--out", default="_build/clave")
+    p.set_defaults(func=cmd_key)
     args = parser.parse_args(argv)
     return args.func(args)
 

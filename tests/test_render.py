@@ -1,0 +1,158 @@
+"""Los cuadernos para Jupyter (lanzamiento, estudiante, clave): frescos, sin MyST, sin soluciones a la vista."""
+
+import re
+import subprocess
+
+import nbformat
+import pytest
+
+import bookcache
+import render
+
+NOTEBOOKS = bookcache.all_notebooks()
+IDS = [p.stem for p in NOTEBOOKS]
+PIN_RE = re.compile(r"@([0-9a-f]{40})\"")
+#: Sintaxis MyST que Jupyter mostraría tal cual.
+MYST_RE = re.compile(r"\{(glue:text|glue|cite|ref|doc|eq|numref|exercise|solution[\w-]*|admonition|"
+                     r"math|code-cell)\}|^:::|^\([\w-]+\)=\s*$|^:(class|label|tags):", re.MULTILINE)
+
+
+def pinned_commit(path) -> str:
+    first = nbformat.read(path, as_version=4).cells
+    first = next(c for c in first if c.cell_type == "code").source
+    match = PIN_RE.search(first)
+    assert match, f"{path.name}: la celda de preparación no fija un commit de cnnlab"
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def editions():
+    """Las tres ediciones de todos los capítulos, con el commit fijado en los cuadernos versionados."""
+    commit = pinned_commit(bookcache.launch_path(NOTEBOOKS[0]))
+    setup = render.setup_cell_source(render.repository_url(), commit)
+    return {edition: {path: nbformat.reads(text, as_version=4)
+                      for path, text in bookcache.rendered(edition, NOTEBOOKS, setup).items()}
+            for edition in render.EDITIONS}
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=IDS)
+def test_committed_notebooks_are_fresh(chapter, editions):
+    for edition, where in (("lanzamiento", bookcache.launch_path),
+                           ("estudiante", bookcache.student_path)):
+        target = where(chapter)
+        assert target.exists(), f"falta {bookcache.uri(target)}: ejecuta make notebooks"
+        assert target.read_text(encoding="utf-8") == render.writes(editions[edition][chapter]), \
+            f"{bookcache.uri(target)} no coincide con {chapter.name} y cache/: ejecuta make notebooks"
+
+
+def test_every_notebook_pins_a_commit_with_todays_package():
+    commits = {pinned_commit(bookcache.launch_path(p)) for p in NOTEBOOKS}
+    commits |= {pinned_commit(bookcache.student_path(p)) for p in NOTEBOOKS}
+    assert len(commits) == 1, f"los cuadernos fijan commits distintos: {commits}"
+    commit = commits.pop()
+    known = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=render.ROOT)
+    if known.returncode != 0:
+        pytest.skip("el clon no tiene ese commit (¿clon superficial?)")
+    diff = subprocess.run(["git", "diff", "--quiet", commit, "--", *render.PACKAGE_PATHS],
+                          cwd=render.ROOT)
+    assert diff.returncode == 0, (f"el paquete cambió desde {commit[:10]}, el commit que instalan "
+                                  "los cuadernos: confirma el paquete y ejecuta make notebooks")
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=IDS)
+def test_notebooks_show_no_myst_and_have_code(chapter, editions):
+    for edition in render.EDITIONS:
+        nb = editions[edition][chapter]
+        assert sum(c.cell_type == "code" for c in nb.cells) >= 2
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                found = MYST_RE.search(cell.source)
+                assert not found, f"{edition}/{chapter.stem}: MyST sin resolver: {found.group(0)!r}"
+        assert "google.colab" in nb.cells[[c.cell_type for c in nb.cells].index("code")].source
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert "ejecución completa publicada" in text
+
+
+def _solution_texts(chapter):
+    """Las líneas con contenido de las soluciones del capítulo (texto y código)."""
+    import jupytext
+
+    lines = []
+    for piece in render.pieces(jupytext.read(chapter)):
+        if piece.kind == "solution":
+            for part in piece.cells:
+                lines += [line.strip() for line in part.text.splitlines() if len(line.strip()) > 25
+                          and "{" not in line]
+    return lines
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=IDS)
+def test_student_edition_leaks_no_solution_and_has_answer_cells(chapter, editions):
+    student = editions["estudiante"][chapter]
+    text = "\n".join(c.source for c in student.cells)
+    leaked = [line for line in _solution_texts(chapter) if line in text]
+    assert not leaked, f"{chapter.stem}: la edición para estudiantes muestra soluciones: {leaked[:3]}"
+    exercises = re.findall(r"\*\*Ejercicio (\d+\.\d+)\.\*\*", text)
+    assert exercises, f"{chapter.stem}: no tiene ejercicios numerados"
+    assert exercises == [f"{render.chapter_number(chapter)}.{i}" for i in range(1, len(exercises) + 1)]
+    checked = student.metadata["cnnlab"]["checked_exercises"]
+    for label in checked:
+        assert f"check({label!r}, respuesta_" in text
+    answers = len(re.findall(r"respuesta_\d+_\d+ = |Tu código para el ejercicio", text))
+    assert answers >= len(exercises)
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=IDS)
+def test_launch_solutions_are_gathered_at_the_end(chapter, editions):
+    launch = editions["lanzamiento"][chapter]
+    sources = [c.source for c in launch.cells]
+    heads = [i for i, s in enumerate(sources) if s.startswith("## Soluciones")
+             or "\n## Soluciones" in s]
+    if not _solution_texts(chapter):
+        return
+    assert len(heads) == 1, f"{chapter.stem}: sin sección «Soluciones»"
+    before = "\n".join(sources[:heads[0]])
+    leaked = [line for line in _solution_texts(chapter) if line in before]
+    assert not leaked, f"{chapter.stem}: soluciones bajo las preguntas: {leaked[:3]}"
+    key = "\n".join(c.source for c in editions["clave"][chapter].cells)
+    assert all(line in key for line in _solution_texts(chapter))
+
+
+def test_glue_calls_are_stripped_but_code_kept():
+    source = ("x = 1\nglue_value('a', x)\nfor k in (1, 2):\n    glue_value(f'k{k}', k)\n"
+              "for k in (1, 2):\n    print(k)\n    glue_value('b', k)\n")
+    assert render.strip_glue(source) == "x = 1\nfor k in (1, 2):\n    print(k)"
+    assert render.strip_glue("from cnnlab.glue import glue_value\nglue_value('a', 1)\ny = 2") == "y = 2"
+    assert render.strip_glue("from cnnlab.glue import glue_value, thousands\nglue_value('a', 1)\n"
+                             "print(thousands(3))") == "from cnnlab.glue import thousands\nprint(thousands(3))"
+    only = "def f():\n    glue_value('a', 1)\n"
+    assert render.strip_glue(only) == only  # quitarlo dejaría una función vacía
+
+
+def test_myst_roles_become_links_and_text():
+    ctx = render.Context(doc="07_dropout_v5", number=7,
+                         glue=render.GlueStore({"07_dropout_v5": {"v": "0.78412", "s": "'hola'"}}),
+                         docs=render.documents(), cites=render.bibliography())
+    out = ctx.markdown("(cap-x)=\n# T\n\n{glue:text}`v:.4f` y {glue:text}`s`; "
+                       "{cite}`srivastava2014dropout`; {ref}`el capítulo <cap-comparacion>`; "
+                       "{doc}`08_comparacion`\n\n:::{admonition} Nota\n:class: tip\n\nUno\n:::\n")
+    assert "0.7841 y hola" in out
+    assert "[Srivastava et al., 2014](" in out and "referencias.html" in out
+    assert "[el capítulo](" in out and "08_comparacion.html#cap-comparacion" in out
+    assert "> **Nota**" in out and "> Uno" in out
+    assert not render.MYST_RE.search(out) if hasattr(render, "MYST_RE") else not MYST_RE.search(out)
+    with pytest.raises(SystemExit, match="no pegó 'falta'"):
+        ctx.markdown("{glue:text}`falta`")
+
+
+def test_exercise_numbers_match_the_website_chapter_numbers():
+    """La web numera los capítulos por su orden en _toc.yml (partes con numbered: true)."""
+    import yaml
+
+    toc = yaml.safe_load((render.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    numbered = [entry["file"] for part in toc["parts"] if part.get("numbered")
+                for entry in part["chapters"]]
+    for position, name in enumerate(numbered, start=1):
+        assert render.chapter_number(render.ROOT / f"{name}.md") == position, \
+            f"{name}: su prefijo no es su número en la web ({position})"
+    assert set(p.stem for p in NOTEBOOKS) <= {n.split("/")[-1] for n in numbered}

@@ -1,0 +1,564 @@
+"""Cuadernos para Jupyter a partir del libro resuelto: lanzamiento, estudiante y clave.
+
+Un solo escritor para las tres ediciones de cada capítulo. Parte de la misma fuente que la
+web (el capítulo MyST) y de las salidas de su ejecución completa en ``cache/`` (de ahí
+salen los valores pegados), y escribe Markdown y código que Colab, Binder, VS Code o
+cualquier Jupyter muestran tal cual, sin sintaxis MyST:
+
+* ``lanzamiento``: los ``book/*.ipynb`` que abren los botones del cohete. Los números
+  pegados son texto, las advertencias son citas en Markdown, las referencias cruzadas y las
+  citas son enlaces a la web, los ejercicios van numerados («Ejercicio 7.2») y las
+  soluciones se reúnen al final, en «Soluciones».
+* ``estudiante``: sin soluciones; bajo cada ejercicio, una celda de respuesta y, si el
+  ejercicio es comprobable (:mod:`cnnlab.checks`), la celda que lo comprueba.
+* ``clave``: como la de lanzamiento, con las soluciones bajo cada ejercicio, para docentes.
+
+La primera celda de las tres instala ``cnnlab`` fijado al último *commit* que cambió el
+paquete (en Colab) o explica cómo instalarlo (en cualquier otro Jupyter).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Variable de entorno que sustituye lo que instala la celda de preparación (pruebas, espejos).
+INSTALL_ENV = "CNNLAB_INSTALL"
+#: Lo que fija la versión del paquete: si cambia, cambia el commit al que apuntan los cuadernos.
+PACKAGE_PATHS = ("code", "pyproject.toml")
+
+
+def package_commit() -> str:
+    """El último *commit* que cambió el paquete (``code/`` o ``pyproject.toml``).
+
+    Instalar ese *commit* da exactamente el paquete de hoy, siempre que esos archivos no
+    tengan cambios sin confirmar (las pruebas lo comprueban en un clon limpio).
+    """
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%H", "--", *PACKAGE_PATHS],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SystemExit("No pude leer la historia de git para fijar la versión de cnnlab "
+                         f"({error}). Los cuadernos se generan desde un clon del repositorio.")
+    if not out:
+        raise SystemExit("El paquete (code/, pyproject.toml) no tiene ningún commit todavía: "
+                         "confírmalo antes de generar los cuadernos.")
+    return out
+
+
+def install_spec(url: str, commit: str) -> str:
+    """Lo que instala ``pip`` en Colab: ``cnnlab @ git+URL@COMMIT``."""
+    return f"cnnlab @ git+{url}@{commit}"
+
+
+def setup_cell_source(url: str, commit: str) -> str:
+    """La primera celda de todo cuaderno generado."""
+    spec = install_spec(url, commit)
+    return f'''# Preparación: en Colab instala el paquete del libro (cnnlab) en la versión de este
+# cuaderno; en cualquier otro Jupyter comprueba que esté instalado y, si falta, dice cómo.
+import importlib.util, os, subprocess, sys
+CNNLAB = os.environ.get("{INSTALL_ENV}", "{spec}")
+if importlib.util.find_spec("cnnlab") is None and "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", CNNLAB], check=True)
+if importlib.util.find_spec("cnnlab") is None:
+    print("Falta el paquete del libro, cnnlab. Instálalo en este entorno con\\n"
+          f"    %pip install \\"{{CNNLAB}}\\"\\n"
+          "y vuelve a ejecutar esta celda.")
+    raise SystemExit("cnnlab no está instalado")
+# TensorFlow escribe avisos de C++ al importarse (no son errores): los descartamos una vez.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+with open(os.devnull, "w") as devnull:
+    stderr_fd = os.dup(2)
+    os.dup2(devnull.fileno(), 2)
+    try:
+        import keras
+    finally:
+        os.dup2(stderr_fd, 2)
+        os.close(stderr_fd)'''
+
+
+def default_setup_cell() -> str:
+    """La celda de preparación con la URL de ``_config.yml`` y el *commit* del paquete."""
+    return setup_cell_source(repository_url(), package_commit())
+
+
+# ---------------------------------------------------------------- la web y la bibliografía
+
+
+def _config() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def repository_url() -> str:
+    """La URL del repositorio (``repository.url`` de ``_config.yml``)."""
+    return _config()["repository"]["url"].rstrip("/")
+
+
+def site_url() -> str:
+    """La dirección de la web publicada (``html.baseurl`` de ``_config.yml``), con ``/`` final."""
+    base = _config().get("html", {}).get("baseurl", "")
+    if not base:
+        raise SystemExit("Falta html.baseurl en _config.yml: los enlaces de los cuadernos "
+                         "apuntan a la web publicada.")
+    return base.rstrip("/") + "/"
+
+
+def page_url(doc: str, anchor: str = "") -> str:
+    """URL de una página del libro (``doc`` como ``07_dropout_v5``) en la web publicada."""
+    return f"{site_url()}book/{doc}.html" + (f"#{anchor}" if anchor else "")
+
+
+BIB_ENTRY_RE = re.compile(r"@\w+\{([^,]+),(.*?)\n\}", re.DOTALL)
+BIB_FIELD_RE = re.compile(r"(\w+)\s*=\s*\{(.*?)\}\s*,?\s*$", re.MULTILINE)
+
+
+def bibliography() -> dict[str, str]:
+    """Clave de BibTeX → «Autor et al., año» (como el estilo autor-año de la web, en español)."""
+    text = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    labels = {}
+    for key, body in BIB_ENTRY_RE.findall(text):
+        fields = {name.lower(): value for name, value in BIB_FIELD_RE.findall(body)}
+        authors = [a.strip() for a in fields.get("author", "").split(" and ") if a.strip()]
+        surnames = [_latex_to_text(a.split(",")[0] if "," in a else a.split()[-1]) for a in authors]
+        if len(surnames) >= 3:
+            who = f"{surnames[0]} et al."
+        elif len(surnames) == 2:
+            who = f"{surnames[0]} y {surnames[1]}"
+        else:
+            who = surnames[0] if surnames else key
+        labels[key.strip()] = f"{who}, {fields.get('year', 's. f.')}"
+    return labels
+
+
+def _latex_to_text(text: str) -> str:
+    accents = {"\\'": "\u0301", '\\"': "\u0308", "\\~": "\u0303", "\\`": "\u0300"}
+    for command, mark in accents.items():
+        text = re.sub(re.escape(command) + r"\{?(\w)\}?", lambda m: m.group(1) + mark, text)
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text.replace("{", "").replace("}", ""))
+
+
+# ---------------------------------------------------------------- capítulos, etiquetas, valores
+
+
+LABEL_RE = re.compile(r"^\(([\w-]+)\)=\s*$", re.MULTILINE)
+TITLE_RE = re.compile(r"^# (.+)$", re.MULTILINE)
+
+
+def chapter_number(path: Path) -> int:
+    """El número del capítulo: el prefijo de su nombre (``07_dropout_v5`` → 7)."""
+    match = re.match(r"(\d+)_", path.stem)
+    if not match:
+        raise ValueError(f"{path.name}: el nombre de un capítulo empieza por su número (07_…).")
+    return int(match.group(1))
+
+
+def documents() -> dict[str, dict]:
+    """Para cada página de ``book/``: su título y sus etiquetas ``(etiqueta)=``."""
+    docs = {}
+    for path in sorted((ROOT / "book").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        title = TITLE_RE.search(text)
+        docs[path.stem] = {"title": title.group(1).strip() if title else path.stem,
+                           "labels": LABEL_RE.findall(text)}
+    return docs
+
+
+def glue_store() -> "GlueStore":
+    """Los valores pegados de las ejecuciones completas de ``cache/``, capítulo a capítulo."""
+    import tempfile
+
+    import bookcache
+
+    values: dict[str, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:  # una copia: leer no cambia cache/
+        cache = bookcache.open_cache(bookcache.copy_cache(Path(tmp) / "cache"))
+        for record in cache.list_cache_records():
+            nb = cache.get_cache_bundle(record.pk).nb
+            values[Path(record.uri).stem] = _glued(nb)
+    return GlueStore(values)
+
+
+def _glued(nb: nbformat.NotebookNode) -> dict[str, str]:
+    found = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook")
+            if not meta:
+                continue
+            prefix = meta.get("mime_prefix", "")
+            text = out.get("data", {}).get(prefix + "text/plain")
+            if text is not None:
+                found[meta["name"]] = "".join(text) if isinstance(text, list) else text
+    return found
+
+
+@dataclass
+class GlueStore:
+    """Valores pegados por capítulo (``text/plain`` de cada ``glue``)."""
+
+    values: dict[str, dict[str, str]]
+
+    def text(self, doc: str, content: str) -> str:
+        """El texto de ``{glue:text}`content``` en la página ``doc``, con su formato."""
+        from myst_nb.core.variables import format_plain_text
+
+        if "::" in content:
+            other, content = content.split("::", 1)
+            doc = Path(other).stem
+        key, _, fmt = content.partition(":")
+        chapter = self.values.get(doc)
+        if chapter is None:
+            raise SystemExit(f"{doc}: no tiene ejecución completa en cache/; ejecuta antes "
+                             f"make execute CHAPTER={doc}.")
+        if key not in chapter:
+            raise SystemExit(f"{doc}: la ejecución completa de cache/ no pegó {key!r}. "
+                             f"Vuelve a ejecutar: make execute CHAPTER={doc}.")
+        return format_plain_text(chapter[key], fmt)
+
+
+# ---------------------------------------------------------------- Markdown sin MyST
+
+
+ROLE_RE = re.compile(r"\{(glue:text|glue|cite|cite:p|cite:t|ref|doc|eq|numref)\}`([^`]+)`")
+ADMONITION_RE = re.compile(r"^:::\{admonition\}[ \t]*([^\n]*)\n((?::\w+:[^\n]*\n)*)(.*?)^:::[ \t]*$",
+                           re.DOTALL | re.MULTILINE)
+MATH_LABEL_RE = re.compile(r"^\$\$\s*\(([\w-]+)\)\s*$", re.MULTILINE)
+MATH_DIRECTIVE_RE = re.compile(r"^```\{math\}\n:label: ([\w-]+)\n\n?(.*?)^```\s*$",
+                               re.DOTALL | re.MULTILINE)
+DIRECTIVE_RE = re.compile(r"^```\{(exercise|solution|solution-start|solution-end)\}[ \t]*(\S*)[ \t]*\n"
+                          r"((?::[\w-]+:[^\n]*\n)*)(.*?)^```[ \t]*$\n?", re.DOTALL | re.MULTILINE)
+OPTION_RE = re.compile(r"^:([\w-]+):\s*(.*)$", re.MULTILINE)
+
+
+@dataclass
+class Context:
+    """Lo que hace falta para resolver la sintaxis MyST de un capítulo."""
+
+    doc: str
+    number: int
+    glue: GlueStore
+    docs: dict[str, dict]
+    cites: dict[str, str]
+    equations: dict[str, int] = field(default_factory=dict)
+    exercises: dict[str, str] = field(default_factory=dict)
+
+    def label_doc(self, label: str) -> str:
+        for doc, info in self.docs.items():
+            if label in info["labels"]:
+                return doc
+        raise SystemExit(f"{self.doc}: la referencia {label!r} no existe en ninguna página.")
+
+    def role(self, match: re.Match) -> str:
+        name, content = match.group(1), match.group(2)
+        text, target = _split_target(content)
+        if name in ("glue:text", "glue"):
+            return self.glue.text(self.doc, content)
+        if name.startswith("cite"):
+            keys = [k.strip() for k in content.split(",")]
+            missing = [k for k in keys if k not in self.cites]
+            if missing:
+                raise SystemExit(f"{self.doc}: cita sin entrada en references.bib: {missing}.")
+            links = "; ".join(f"[{self.cites[k]}]({page_url('referencias')})" for k in keys)
+            return f"({links})"
+        if name == "doc":
+            doc = Path(target).stem
+            title = text or self.docs.get(doc, {}).get("title", doc)
+            return f"[{title}]({page_url(doc)})"
+        if name in ("ref", "numref"):
+            doc = self.label_doc(target)
+            title = text or self.docs[doc]["title"]
+            return f"[{title}]({page_url(doc, target)})"
+        if name == "eq":
+            if target not in self.equations:
+                raise SystemExit(f"{self.doc}: la ecuación {target!r} no está en el capítulo.")
+            return f"({self.equations[target]})"
+        raise AssertionError(name)  # pragma: no cover
+
+    def markdown(self, text: str) -> str:
+        """Markdown sin MyST: etiquetas fuera, advertencias como citas, roles resueltos."""
+        text = LABEL_RE.sub("", text)
+        text = MATH_DIRECTIVE_RE.sub(lambda m: self._equation(m.group(1), m.group(2)), text)
+        text = MATH_LABEL_RE.sub(lambda m: self._tag(m.group(1)), text)
+        text = ADMONITION_RE.sub(self._admonition, text)
+        text = ROLE_RE.sub(self.role, text)
+        return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+    def _tag(self, label: str) -> str:
+        self.equations.setdefault(label, len(self.equations) + 1)
+        return f"\\tag{{{self.equations[label]}}}\n$$"
+
+    def _equation(self, label: str, body: str) -> str:
+        return "$$\n" + body.strip() + "\n" + self._tag(label)
+
+    def _admonition(self, match: re.Match) -> str:
+        title, body = match.group(1).strip(), match.group(3).strip("\n")
+        quoted = "\n".join(f"> {line}".rstrip() for line in body.splitlines())
+        return f"> **{title}**\n>\n{quoted}\n"
+
+
+def _split_target(content: str) -> tuple[str, str]:
+    match = re.match(r"^(.*?)\s*<([^>]+)>$", content, re.DOTALL)
+    return (match.group(1).strip(), match.group(2).strip()) if match else ("", content.strip())
+
+
+def number_equations(ctx: Context, sources: list[str]) -> None:
+    """Numera las ecuaciones con etiqueta en el orden en que aparecen (como la web)."""
+    for text in sources:
+        for match in re.finditer(r"^\$\$\s*\(([\w-]+)\)\s*$|^```\{math\}\n:label: ([\w-]+)",
+                                 text, re.MULTILINE):
+            label = match.group(1) or match.group(2)
+            ctx.equations.setdefault(label, len(ctx.equations) + 1)
+
+
+# ---------------------------------------------------------------- código sin pegados
+
+
+GLUE_CALLS = {"glue_value", "glue_many", "glue"}
+
+
+def strip_glue(source: str) -> str:
+    """Quita las llamadas que solo pegan valores para la web (no hacen nada fuera de ella).
+
+    Quita las sentencias ``glue_value(...)`` y los bucles o ``if`` que solo contienen eso, y
+    el nombre ``glue_value`` de la importación si ya no se usa.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    lines = source.splitlines()
+    drop: set[int] = set()
+
+    def only_glue(node: ast.stmt) -> bool:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            return name in GLUE_CALLS
+        if isinstance(node, (ast.For, ast.If, ast.With)) and not getattr(node, "orelse", []):
+            return all(only_glue(child) for child in node.body)
+        return False
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if only_glue(node):
+                drop.update(range(node.lineno - 1, node.end_lineno))
+            else:
+                for attr in ("body", "orelse", "finalbody"):
+                    inner = getattr(node, attr, None)
+                    if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                        visit(inner)
+
+    visit(tree.body)
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    text = "\n".join(kept)
+    if not re.search(r"\bglue_value\s*\(", text):
+        text = re.sub(r"^from cnnlab\.glue import glue_value\n", "", text + "\n", flags=re.MULTILINE)
+        text = re.sub(r"^(from cnnlab\.glue import )glue_value, ", r"\1", text, flags=re.MULTILINE)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    try:
+        ast.parse(text)
+    except SyntaxError:  # quitar dejó un bloque vacío: mejor el código tal cual
+        return source
+    return text
+
+
+# ---------------------------------------------------------------- las tres ediciones
+
+
+EDITIONS = ("lanzamiento", "estudiante", "clave")
+SETUP_MARKER = "# Preparación (Colab)"
+LAUNCH_NOTE = ("> **Los números de este texto** salen de la ejecución completa publicada en la "
+               "[web del libro]({url}) (modo completo, todos los datos). Si ejecutas el "
+               "cuaderno, tus números serán otros: sin GPU corre en modo rápido, con menos "
+               "datos y épocas, y aun en modo completo cambian con el hardware.")
+
+
+@dataclass
+class Piece:
+    """Un trozo del capítulo: Markdown, código, o el comienzo/fin de un ejercicio o solución."""
+
+    kind: str  # "md", "code", "exercise", "solution"
+    text: str = ""
+    label: str = ""
+    cells: list = field(default_factory=list)  # una solución: sus trozos (md y código)
+
+
+def pieces(nb: nbformat.NotebookNode) -> list[Piece]:
+    """El capítulo como una lista de trozos, con cada solución reunida en un solo trozo."""
+    flat: list[Piece] = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            flat.append(Piece("code", cell.source))
+            continue
+        text, pos = cell.source, 0
+        for match in DIRECTIVE_RE.finditer(text):
+            flat.append(Piece("md", text[pos:match.start()]))
+            name, arg, body = match.group(1), match.group(2), match.group(4)
+            options = dict(OPTION_RE.findall(match.group(3)))
+            flat.append(Piece(name, body, label=options.get("label", arg)))
+            pos = match.end()
+        flat.append(Piece("md", text[pos:]))
+    result: list[Piece] = []
+    open_solution: Piece | None = None
+    for piece in flat:
+        if piece.kind == "md" and not piece.text.strip():
+            continue
+        if piece.kind == "solution-start":
+            open_solution = Piece("solution", label=piece.label)
+            result.append(open_solution)
+        elif piece.kind == "solution-end":
+            open_solution = None
+        elif open_solution is not None:
+            open_solution.cells.append(piece)
+        elif piece.kind == "solution":
+            result.append(Piece("solution", label=piece.label, cells=[Piece("md", piece.text)]))
+        else:
+            result.append(piece)
+    return result
+
+
+class Writer:
+    """Acumula celdas y une el Markdown consecutivo en una sola celda."""
+
+    def __init__(self) -> None:
+        self.cells: list[nbformat.NotebookNode] = []
+
+    def md(self, text: str) -> None:
+        text = text.strip("\n")
+        if not text:
+            return
+        if self.cells and self.cells[-1].cell_type == "markdown":
+            self.cells[-1].source += "\n\n" + text
+        else:
+            self.cells.append(nbformat.v4.new_markdown_cell(text))
+
+    def code(self, source: str) -> None:
+        if source.strip():
+            self.cells.append(nbformat.v4.new_code_cell(source))
+
+
+def render(path: Path, edition: str, glue: GlueStore | None = None,
+           docs: dict | None = None, cites: dict | None = None,
+           setup: str | None = None) -> nbformat.NotebookNode:
+    """Un cuaderno de Jupyter del capítulo ``path`` en la edición ``edition``."""
+    import jupytext
+
+    from cnnlab import checks, exercises  # noqa: F401 - registra los comprobadores
+
+    if edition not in EDITIONS:
+        raise ValueError(f"Edición {edition!r} desconocida: usa una de {', '.join(EDITIONS)}.")
+    source = jupytext.read(path)
+    ctx = Context(doc=path.stem, number=chapter_number(path), glue=glue or glue_store(),
+                  docs=docs or documents(), cites=cites or bibliography())
+    items = pieces(source)
+    number_equations(ctx, [p.text for p in items] + [c.text for p in items for c in p.cells])
+    for piece in items:
+        if piece.kind == "exercise":
+            ctx.exercises[piece.label] = f"{ctx.number}.{len(ctx.exercises) + 1}"
+
+    out, solutions, checked = Writer(), [], []
+    first_md = True
+    for piece in items:
+        if piece.kind == "code":
+            if piece.text.startswith(SETUP_MARKER):
+                out.code(setup if setup is not None else default_setup_cell())
+            else:
+                out.code(strip_glue(piece.text))
+        elif piece.kind == "md":
+            text = ctx.markdown(piece.text)
+            if first_md:  # la nota sobre los números va justo debajo del título
+                title, _, rest = text.partition("\n")
+                text = "\n\n".join([title, LAUNCH_NOTE.format(url=page_url(path.stem)), rest])
+                first_md = False
+            out.md(text)
+        elif piece.kind == "exercise":
+            number = ctx.exercises[piece.label]
+            out.md(f"**Ejercicio {number}.** " + ctx.markdown(piece.text))
+            if edition == "estudiante":
+                exercise = checks.EXERCISES.get(piece.label)
+                variable = f"respuesta_{number.replace('.', '_')}"
+                if exercise is not None:
+                    checked.append(piece.label)
+                    out.code(re.sub(r"\brespuesta\b", variable, exercise.template))
+                    out.code("from cnnlab.checks import check\n\n"
+                             f"check({piece.label!r}, {variable})")
+                else:
+                    out.md(f"**Tu respuesta al ejercicio {number}:** *(escribe aquí; si el "
+                           "ejercicio pide código, usa la celda de abajo)*")
+                    out.code(f"# Tu código para el ejercicio {number} (si lo pide)")
+        elif piece.kind == "solution":
+            number = ctx.exercises.get(piece.label)
+            if number is None:
+                raise SystemExit(f"{path.stem}: solución de un ejercicio que no existe: {piece.label}.")
+            if edition == "clave":
+                _write_solution(out, ctx, number, piece)
+            elif edition == "lanzamiento":
+                solutions.append((number, piece))
+    if solutions:
+        out.md("## Soluciones\n\nIntenta cada ejercicio antes de leer su solución.")
+        for number, piece in solutions:
+            _write_solution(out, ctx, number, piece)
+
+    nb = nbformat.v4.new_notebook(cells=out.cells)
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                   "language_info": {"name": "python"},
+                   "cnnlab": {"chapter": path.stem, "edition": edition,
+                              "exercises": dict(ctx.exercises), "checked_exercises": checked}}
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"celda-{i:03d}"  # fijos: el archivo no cambia si el capítulo no cambia
+    return nb
+
+
+def _write_solution(out: Writer, ctx: Context, number: str, piece: Piece) -> None:
+    out.md(f"### Solución del ejercicio {number}")
+    for part in piece.cells:
+        if part.kind == "code":
+            out.code(strip_glue(part.text))
+        else:
+            out.md(ctx.markdown(part.text))
+
+
+def colab_url(notebook: str) -> str:
+    """Enlace de Colab a un cuaderno del repositorio (``estudiante/07_dropout_v5.ipynb``)."""
+    config = _config()["repository"]
+    github = repository_url().split("github.com/", 1)[-1]
+    return f"https://colab.research.google.com/github/{github}/blob/{config.get('branch', 'main')}/{notebook}"
+
+
+TABLE_START = "<!-- tabla generada por tools/bookcache.py notebooks: no la edites a mano -->"
+TABLE_END = "<!-- fin de la tabla generada -->"
+
+
+def instructor_table(students: dict[Path, nbformat.NotebookNode]) -> str:
+    """La tabla de la guía para docentes: enlaces a la edición para estudiantes y ejercicios."""
+    rows = ["| capítulo | edición para estudiantes | ejercicios | con comprobación automática |",
+            "| --- | --- | --- | --- |"]
+    for path, nb in students.items():
+        meta = nb.metadata["cnnlab"]
+        numbers = list(meta["exercises"].values())
+        checked = [meta["exercises"][label] for label in meta["checked_exercises"]]
+        rows.append(f"| {{doc}}`{path.stem}` | [abrir en Colab]({colab_url('estudiante/' + path.name.replace('.md', '.ipynb'))}) "
+                    f"| {', '.join(numbers) or '—'} | {', '.join(checked) or 'ninguno'} |")
+    return "\n".join(rows)
+
+
+def with_instructor_table(page: str, table: str) -> str:
+    """La página de docentes con la tabla generada entre sus dos marcas."""
+    start, end = page.index(TABLE_START) + len(TABLE_START), page.index(TABLE_END)
+    return page[:start] + "\n" + table + "\n" + page[end:]
+
+
+def writes(nb: nbformat.NotebookNode) -> str:
+    """El texto del ``.ipynb`` (estable: mismas celdas, mismo archivo)."""
+    return nbformat.writes(nb) + "\n"
