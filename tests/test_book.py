@@ -123,3 +123,57 @@ def test_store_replaces_and_prune_removes(tmp_path):
     assert bookcache.status(cache_dir)[chapter.stem] == "desactualizado"
     assert len(bookcache.prune(cache_dir)) == 1
     assert bookcache.open_cache(cache_dir).list_cache_records() == []
+
+
+def _full_run_of(nb, mode="completo", seconds=120.0):
+    """Un cuaderno «ejecutado» con el código del capítulo, procedencia completa y metadatos."""
+    executed = nbformat.from_dict(nb)
+    for i, cell in enumerate(c for c in executed.cells if c.cell_type == "code"):
+        cell.execution_count = i + 1
+    [c for c in executed.cells if c.cell_type == "code"][-1].outputs = [nbformat.v4.new_output(
+        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
+    executed.metadata["cnnlab"] = {"chapter": "x", "mode": mode, "execution_seconds": seconds}
+    return executed
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (lambda nb: nb.metadata.pop("cnnlab"), "no trae los metadatos"),
+    (lambda nb: nb.metadata["cnnlab"].update(mode="rapido"), "modo 'rapido'"),
+    (lambda nb: nb.metadata["cnnlab"].pop("execution_seconds"), "no traen el tiempo"),
+    (lambda nb: nb.metadata["cnnlab"].update(execution_seconds=0), "no traen el tiempo"),
+    (lambda nb: setattr([c for c in nb.cells if c.cell_type == "code"][1], "execution_count", None),
+     "celda de código 2 no se ejecutó"),
+    (lambda nb: [c for c in nb.cells if c.cell_type == "code"][2].outputs.append(
+        nbformat.v4.new_output("error", ename="NameError", evalue="x", traceback=[])),
+     "celda de código 3 terminó con un error"),
+])
+def test_import_refuses_what_is_not_a_clean_full_run(spoil, message):
+    executed = _full_run_of(bookcache.read_chapter(CHAPTERS[0]))
+    assert bookcache.check_importable(executed, "a.ipynb") == 120.0
+    spoil(executed)
+    with pytest.raises(SystemExit, match=message):
+        bookcache.check_importable(executed, "a.ipynb")
+
+
+def test_import_refuses_an_edited_mode_line_when_metadata_say_quick():
+    """Editar «Modo: rapido» a «completo» en la salida no basta: mandan los metadatos."""
+    executed = _full_run_of(bookcache.read_chapter(CHAPTERS[0]), mode="rapido")
+    assert bookcache.full_provenance(executed)  # el texto impreso dice completo…
+    with pytest.raises(SystemExit, match="modo 'rapido'"):
+        bookcache.check_importable(executed, "editado.ipynb")
+
+
+def test_browser_copy_names_find_their_chapter():
+    name = CHAPTERS[0].stem
+    assert bookcache.find_chapter(f"descargas/{name} (1).ipynb") == CHAPTERS[0]
+    assert bookcache.find_chapter(f"{name}(2).ipynb") == CHAPTERS[0]
+
+
+def test_prune_keeps_a_new_chapter_not_yet_in_the_index(tmp_path, monkeypatch):
+    chapter = CHAPTERS[0]
+    nb = bookcache.read_chapter(chapter)
+    cache_dir = tmp_path / "cache"
+    bookcache.store(chapter, bookcache.merged(nb, _full_run_of(nb), "a"), 1.0, cache_dir)
+    monkeypatch.setattr(bookcache, "chapters", lambda: [])  # aún no está en _toc.yml
+    assert bookcache.prune(cache_dir) == []
+    assert len(bookcache.open_cache(cache_dir).list_cache_records()) == 1

@@ -16,6 +16,15 @@ def test_mode_from_environment(monkeypatch, value, expected):
     assert runtime.get_mode() == expected
 
 
+@pytest.mark.parametrize("value", ["", "  "])
+def test_empty_mode_means_auto(monkeypatch, value):
+    monkeypatch.setenv("CNNLAB_MODE", value)
+    monkeypatch.setattr(runtime, "gpu_name", lambda: None)
+    assert runtime.get_mode() == "rapido"
+    monkeypatch.setattr(runtime, "gpu_name", lambda: "NVIDIA H100")
+    assert runtime.get_mode() == "completo"
+
+
 def test_auto_mode_follows_gpu(monkeypatch):
     monkeypatch.setenv("CNNLAB_MODE", "auto")
     monkeypatch.setattr(runtime, "gpu_name", lambda: None)

@@ -86,8 +86,12 @@ def all_notebooks() -> list[Path]:
 
 
 def find_chapter(name: str) -> Path:
-    """Un capítulo por nombre (``01_cifar10_v1``, con o sin extensión o carpeta)."""
-    stem = Path(name).stem
+    """Un capítulo por nombre (``01_cifar10_v1``, con o sin extensión o carpeta).
+
+    Acepta el nombre que pone un navegador al descargar dos veces el mismo archivo
+    (``01_cifar10_v1 (1).ipynb``).
+    """
+    stem = re.sub(r"\s*\(\d+\)$", "", Path(name).stem)
     for path in all_notebooks():
         if path.stem == stem:
             return path
@@ -224,10 +228,14 @@ def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path
 
 
 def prune(cache_dir: Path = CACHE_DIR) -> list[str]:
-    """Borra de la caché las entradas que no corresponden al código actual de ningún capítulo."""
+    """Borra de la caché las entradas que no corresponden al código actual de ningún capítulo.
+
+    Cuenta todos los cuadernos de ``book/``, también los que aún no están en ``_toc.yml``: un
+    capítulo nuevo se ejecuta antes de publicarlo.
+    """
     cache = open_cache(cache_dir)
     keep = set()
-    for path in chapters():
+    for path in all_notebooks():
         _, key = cache.create_hashed_notebook(read_chapter(path))
         keep.add(key)
     removed = []
@@ -350,18 +358,51 @@ def cmd_run(args) -> int:
     executed, seconds = execute(read_chapter(path), args.mode)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    executed.metadata["cnnlab"] = {"execution_seconds": round(seconds, 1), "mode": args.mode}
+    executed.metadata["cnnlab"] = {"chapter": path.stem, "execution_seconds": round(seconds, 1),
+                                   "mode": args.mode}
     nbformat.write(executed, out / f"{path.stem}.ipynb")
     print(f"{path.stem}: ejecutado en modo {args.mode} en {seconds:.1f} s → {out / (path.stem + '.ipynb')}")
     return 0
 
 
+def check_importable(executed: nbformat.NotebookNode, name: str) -> float:
+    """Las reglas de ``import``; devuelve los segundos de ejecución o explica qué regla falla.
+
+    Solo entra en la caché un cuaderno ejecutado con ``tools/bookcache.py run --mode
+    completo``: sus metadatos dicen modo completo y traen el tiempo, y cada celda de código se
+    ejecutó sin error. El bloque de procedencia impreso se comprueba aparte (:func:`merged`).
+    """
+    meta = executed.metadata.get("cnnlab")
+    if not isinstance(meta, dict):
+        raise SystemExit(f"{name}: no trae los metadatos de su ejecución (modo y tiempo). "
+                         "Ejecútalo con: python tools/bookcache.py run CAPÍTULO --mode completo "
+                         "--out CARPETA")
+    if meta.get("mode") != "completo":
+        raise SystemExit(f"{name}: sus metadatos dicen modo {meta.get('mode')!r}; solo se "
+                         "importan ejecuciones en modo completo.")
+    seconds = meta.get("execution_seconds")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds <= 0:
+        raise SystemExit(f"{name}: sus metadatos no traen el tiempo de ejecución "
+                         f"(execution_seconds = {seconds!r}); vuelve a ejecutarlo con "
+                         "tools/bookcache.py run.")
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    for i, cell in enumerate(code, 1):
+        if cell.get("execution_count") is None:
+            raise SystemExit(f"{name}: la celda de código {i} no se ejecutó; se importan solo "
+                             "cuadernos ejecutados de principio a fin.")
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            raise SystemExit(f"{name}: la celda de código {i} terminó con un error "
+                             f"({errors[0].get('ename')}: {errors[0].get('evalue')}).")
+    return float(seconds)
+
+
 def cmd_import(args) -> int:
     for name in args.files:
         executed = nbformat.read(name, as_version=4)
-        path = find_chapter(name)
+        path = find_chapter(executed.metadata.get("cnnlab", {}).get("chapter") or name)
+        seconds = check_importable(executed, Path(name).name)
         nb = merged(read_chapter(path), executed, Path(name).name)
-        seconds = executed.metadata.get("cnnlab", {}).get("execution_seconds", 0.0)
         store(path, nb, seconds)
         print(f"{path.stem}: importado a cache/ ({seconds / 60:.1f} min de ejecución)")
     for entry in prune():

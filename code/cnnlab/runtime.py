@@ -44,7 +44,7 @@ def get_mode() -> str:
 
     ``auto`` (valor por omisión) significa completo si hay una GPU y rápido si no.
     """
-    value = os.environ.get("CNNLAB_MODE", "auto").strip().lower()
+    value = os.environ.get("CNNLAB_MODE", "").strip().lower() or "auto"  # vacía = auto
     value = {"rápido": "rapido", "quick": "rapido", "full": "completo"}.get(value, value)
     if value not in MODES:
         raise ValueError(
