@@ -177,3 +177,30 @@ def test_prune_keeps_a_new_chapter_not_yet_in_the_index(tmp_path, monkeypatch):
     monkeypatch.setattr(bookcache, "chapters", lambda: [])  # aún no está en _toc.yml
     assert bookcache.prune(cache_dir) == []
     assert len(bookcache.open_cache(cache_dir).list_cache_records()) == 1
+
+
+def test_bare_jupyter_book_build_refuses_a_stale_chapter_without_executing(tmp_path):
+    """Un ``jupyter-book build .`` directo (sin make) se detiene antes de ejecutar nada."""
+    import shutil
+    import subprocess
+    import sys
+
+    tree = tmp_path / "libro"
+    for name in ("book", "cache", "code", "tools"):
+        shutil.copytree(bookcache.ROOT / name, tree / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(bookcache.ROOT / name, tree / name)
+    chapter = tree / "book" / f"{IDS[0]}.md"
+    text = chapter.read_text(encoding="utf-8")
+    marker = "```{code-cell} ipython3\n"
+    position = text.rindex(marker) + len(marker)
+    chapter.write_text(text[:position] + "print('cambio')\n" + text[position:], encoding="utf-8")
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    result = subprocess.run([jupyter_book, "build", str(tree)], capture_output=True, text=True,
+                            timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "construir nunca ejecuta capítulos" in output
+    assert f"{IDS[0]}: desactualizado" in output
+    assert "Executing" not in output and not (tree / "_build" / "html" / "book").exists()

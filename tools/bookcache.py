@@ -34,6 +34,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / "cache"
+#: La carpeta que contiene el paquete ``cnnlab`` de este repositorio.
+PACKAGE_ROOT = ROOT / "code"
 FULL_RE = re.compile(r"Procedencia de esta ejecución\s*\n\s*Modo:\s+completo\b")
 SETUP_MARKER = "# Preparación (Colab)"
 #: Rutas absolutas que no deben aparecer en ninguna salida publicada.
@@ -215,15 +217,40 @@ def open_cache(path: Path = CACHE_DIR):
     return get_cache(str(path))
 
 
+def glued_value(nb: nbformat.NotebookNode, name: str):
+    """El valor que el cuaderno pegó con ``name`` (myst-nb), o ``None`` si no lo pegó."""
+    import ast
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook", {})
+            if meta.get("name") == name:
+                text = out.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain")
+                text = "".join(text) if isinstance(text, list) else text
+                try:
+                    return ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    return text
+    return None
+
+
 def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path = CACHE_DIR) -> None:
-    """Guarda en la caché un capítulo ya ejecutado (sustituye su entrada anterior)."""
+    """Guarda en la caché un capítulo ya ejecutado (sustituye su entrada anterior).
+
+    Con la ejecución se guarda la huella del paquete que imprimió su bloque de procedencia:
+    los módulos de ``cnnlab`` que usó y la huella de su código (:mod:`cnnlab.fingerprint`).
+    """
     from jupyter_cache.base import CacheBundleIn
 
+    data = {"execution_seconds": round(seconds, 1)}
+    modules, digest = glued_value(nb, "prov_paquete_modulos"), glued_value(nb, "prov_paquete_huella")
+    if isinstance(modules, list) and isinstance(digest, str):
+        data.update(cnnlab_modules=modules, cnnlab_digest=digest)
     cache = open_cache(cache_dir)
     for record in cache.list_cache_records():
         if record.uri == uri(path):
             cache.remove_cache(record.pk)
-    cache.cache_notebook_bundle(CacheBundleIn(nb, uri(path), data={"execution_seconds": round(seconds, 1)}),
+    cache.cache_notebook_bundle(CacheBundleIn(nb, uri(path), data=data),
                                 check_validity=False, overwrite=True)
 
 
@@ -246,8 +273,33 @@ def prune(cache_dir: Path = CACHE_DIR) -> list[str]:
     return removed
 
 
+PACKAGE_CHANGED = "desactualizado: cnnlab cambió"
+
+
+def package_changed(record) -> bool:
+    """``True`` si cambió el código de algún módulo de ``cnnlab`` que usó la ejecución.
+
+    Las ejecuciones guardadas antes de que la caché registrara la huella no la tienen: se
+    aceptan (y ``status`` las nombra) hasta que se vuelvan a ejecutar.
+    """
+    from cnnlab import fingerprint
+
+    modules, digest = record.data.get("cnnlab_modules"), record.data.get("cnnlab_digest")
+    if not modules or not digest:
+        return False
+    return fingerprint.digest(modules, PACKAGE_ROOT) != digest
+
+
+def without_fingerprint(cache_dir: Path) -> list[str]:
+    """Capítulos cuya ejecución en la caché es anterior a la huella del paquete."""
+    cache = open_cache(cache_dir)
+    return sorted(Path(r.uri).stem for r in cache.list_cache_records()
+                  if not r.data.get("cnnlab_digest"))
+
+
 def status(cache_dir: Path) -> dict[str, str]:
-    """Estado de cada capítulo en una caché: «al día», «sin ejecutar», «desactualizado» o «no completo»."""
+    """Estado de cada capítulo en una caché: «al día», «sin ejecutar», «desactualizado»,
+    «desactualizado: cnnlab cambió» o «no completo»."""
     cache = open_cache(cache_dir)
     uris = {r.uri for r in cache.list_cache_records()}
     states = {}
@@ -258,7 +310,12 @@ def status(cache_dir: Path) -> dict[str, str]:
             states[path.stem] = "desactualizado" if uri(path) in uris else "sin ejecutar"
             continue
         cached = cache.get_cache_bundle(record.pk).nb
-        states[path.stem] = "al día" if full_provenance(cached) else "no completo"
+        if not full_provenance(cached):
+            states[path.stem] = "no completo"
+        elif package_changed(record):
+            states[path.stem] = PACKAGE_CHANGED
+        else:
+            states[path.stem] = "al día"
     return states
 
 
@@ -307,6 +364,11 @@ def cmd_status(_args) -> int:
         states = status(copy_cache(Path(tmp) / "cache"))
     for name, state in states.items():
         print(f"{name:<40} {state}")
+    with tempfile.TemporaryDirectory() as tmp:
+        legacy = without_fingerprint(copy_cache(Path(tmp) / "cache"))
+    if legacy:
+        print("Sin huella del paquete (ejecutados antes de registrarla; se aceptan hasta que se "
+              "vuelvan a ejecutar): " + ", ".join(legacy))
     bad = {name: state for name, state in states.items() if state != "al día"}
     if bad:
         report_stale(bad)
@@ -332,7 +394,7 @@ def report_stale(bad: dict[str, str]) -> None:
     print("Hay capítulos cuya salida en cache/ no es una ejecución completa del código actual:")
     for name, state in bad.items():
         print(f"  {name}: {state}  →  make execute CHAPTER={name}")
-    print("El libro no se construye con salidas viejas o rápidas. Ejecuta las órdenes de arriba "
+    print("El libro no se construye con salidas viejas o rápidas. Ejecuta los comandos de arriba "
           "(o importa cuadernos ejecutados en otra máquina con tools/bookcache.py import).")
 
 
@@ -397,12 +459,27 @@ def check_importable(executed: nbformat.NotebookNode, name: str) -> float:
     return float(seconds)
 
 
+def check_same_package(nb: nbformat.NotebookNode, name: str) -> None:
+    """Rechaza un cuaderno ejecutado con otro código de ``cnnlab`` que el de este repositorio."""
+    from cnnlab import fingerprint
+
+    modules, digest = glued_value(nb, "prov_paquete_modulos"), glued_value(nb, "prov_paquete_huella")
+    if not isinstance(modules, list) or not isinstance(digest, str):
+        raise SystemExit(f"{name}: su bloque de procedencia no trae la huella del paquete; "
+                         "ejecútalo con la versión actual del repositorio.")
+    if fingerprint.digest(modules, PACKAGE_ROOT) != digest:
+        raise SystemExit(f"{name}: se ejecutó con otro código de cnnlab (huella "
+                         f"{digest[:fingerprint.SHORT]}); vuelve a ejecutarlo con el paquete de "
+                         "este repositorio.")
+
+
 def cmd_import(args) -> int:
     for name in args.files:
         executed = nbformat.read(name, as_version=4)
         path = find_chapter(executed.metadata.get("cnnlab", {}).get("chapter") or name)
         seconds = check_importable(executed, Path(name).name)
         nb = merged(read_chapter(path), executed, Path(name).name)
+        check_same_package(nb, Path(name).name)
         store(path, nb, seconds)
         print(f"{path.stem}: importado a cache/ ({seconds / 60:.1f} min de ejecución)")
     for entry in prune():

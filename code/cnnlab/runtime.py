@@ -185,10 +185,8 @@ def _versions() -> dict[str, str]:
     import keras
     import numpy as np
 
-    from cnnlab import __version__
-
     versions = {"Python": platform.python_version(), "NumPy": np.__version__,
-                "Keras": keras.__version__, "cnnlab": __version__}
+                "Keras": keras.__version__}
     backend = keras.backend.backend()
     module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend)
     if module:
@@ -201,8 +199,11 @@ def _versions() -> dict[str, str]:
 
 def provenance() -> dict[str, Any]:
     """La procedencia de la ejecución como diccionario (lo que imprime :func:`report`)."""
+    from cnnlab import fingerprint
+
     s = session()
     versions = _versions()
+    modules = fingerprint.imported_modules()
     return {
         "modo": s.mode,
         "semilla": s.seed,
@@ -213,11 +214,15 @@ def provenance() -> dict[str, Any]:
         "datos": [d.describe() for d in s.datasets.values()],
         "datos_oficiales": all(d.official for d in s.datasets.values()) if s.datasets else None,
         "segundos": round(time.perf_counter() - s.started, 1),
+        "paquete_modulos": modules,
+        "paquete_huella": fingerprint.digest(modules),
     }
 
 
 def report(glue: bool = True) -> dict[str, Any]:
     """Imprime el bloque de procedencia y, si ``glue``, lo pega (myst-nb) para otras páginas."""
+    from cnnlab.fingerprint import SHORT
+
     info = provenance()
     lines = [
         f"{PROVENANCE_TITLE}",
@@ -227,6 +232,8 @@ def report(glue: bool = True) -> dict[str, Any]:
         f"  GPU:         {info['gpu']}",
         f"  Backend:     {info['backend']}",
         "  Versiones:   " + ", ".join(f"{k} {v}" for k, v in info["versiones"].items()),
+        f"  Paquete:     cnnlab, huella {info['paquete_huella'][:SHORT]} "
+        f"({len(info['paquete_modulos'])} módulos)",
     ]
     if info["datos"]:
         lines.append("  Datos:       " + "\n               ".join(info["datos"]))
@@ -242,4 +249,6 @@ def report(glue: bool = True) -> dict[str, Any]:
         glue_value("prov_gpu", info["gpu"])
         glue_value("prov_cpu", info["cpu"])
         glue_value("prov_minutos", round(info["segundos"] / 60, 1))
+        glue_value("prov_paquete_huella", info["paquete_huella"])
+        glue_value("prov_paquete_modulos", info["paquete_modulos"])
     return info

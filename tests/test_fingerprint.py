@@ -1,0 +1,107 @@
+"""La huella del paquete: cambia con el código de cnnlab, no con sus comentarios, y deja viejas
+las ejecuciones guardadas."""
+
+import shutil
+
+import nbformat
+import pytest
+
+import bookcache
+from cnnlab import fingerprint
+
+TRAINING = (bookcache.PACKAGE_ROOT / "cnnlab" / "training.py").read_text(encoding="utf-8")
+
+
+def test_comments_docstrings_and_format_do_not_count():
+    base = fingerprint.code_digest(TRAINING)
+    assert fingerprint.code_digest(TRAINING + "\n# un comentario nuevo\n") == base
+    assert fingerprint.code_digest(TRAINING.replace(
+        '"""Compilar y entrenar', '"""Compila y entrena', 1)) == base
+    assert fingerprint.code_digest(TRAINING.replace("    model.compile(", "    model.compile(  ", 1)) == base
+
+
+def test_a_change_of_behaviour_counts():
+    base = fingerprint.code_digest(TRAINING)
+    assert "keras.optimizers.Adam(" in TRAINING
+    assert fingerprint.code_digest(TRAINING.replace("keras.optimizers.Adam(", "keras.optimizers.SGD(")) != base
+    assert fingerprint.code_digest(TRAINING.replace("exactitud", "precisión")) != base  # un mensaje impreso
+
+
+def test_digest_covers_the_listed_modules(tmp_path):
+    shutil.copytree(bookcache.PACKAGE_ROOT / "cnnlab", tmp_path / "cnnlab")
+    modules = ["cnnlab", "cnnlab.training", "cnnlab.scratch.pooling"]
+    base = fingerprint.digest(modules, tmp_path)
+    assert base == fingerprint.digest(modules, bookcache.PACKAGE_ROOT)
+    (tmp_path / "cnnlab" / "plots.py").write_text("x = 1\n", encoding="utf-8")  # no la usa
+    assert fingerprint.digest(modules, tmp_path) == base
+    (tmp_path / "cnnlab" / "scratch" / "pooling.py").unlink()
+    assert fingerprint.digest(modules, tmp_path) != base
+
+
+def _stored_run(tmp_path, modules):
+    """Una ejecución completa del capítulo 1 guardada con la huella de ``modules``."""
+    chapter = bookcache.chapters()[0]
+    nb = bookcache.read_chapter(chapter)
+    full = nbformat.from_dict(nb)
+    code = [c for c in full.cells if c.cell_type == "code"]
+    code[-1].outputs = [nbformat.v4.new_output(
+        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
+    for name, value in (("prov_paquete_modulos", modules),
+                        ("prov_paquete_huella", fingerprint.digest(modules))):
+        code[-1].outputs.append(nbformat.v4.new_output(
+            "display_data", data={"application/papermill.record/text/plain": repr(value)},
+            metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}}))
+    cache_dir = tmp_path / "cache"
+    bookcache.store(chapter, bookcache.merged(nb, full, "a"), 1.0, cache_dir)
+    return chapter, cache_dir
+
+
+def test_changing_the_optimizer_makes_the_chapter_stale(tmp_path, monkeypatch):
+    chapter, cache_dir = _stored_run(tmp_path, ["cnnlab", "cnnlab.training"])
+    assert bookcache.status(cache_dir)[chapter.stem] == "al día"
+    package = tmp_path / "code"
+    shutil.copytree(bookcache.PACKAGE_ROOT / "cnnlab", package / "cnnlab")
+    monkeypatch.setattr(bookcache, "PACKAGE_ROOT", package)
+    training = package / "cnnlab" / "training.py"
+    training.write_text(TRAINING + "\n# solo un comentario\n", encoding="utf-8")
+    assert bookcache.status(cache_dir)[chapter.stem] == "al día"
+    training.write_text(TRAINING.replace("keras.optimizers.Adam(", "keras.optimizers.SGD("),
+                        encoding="utf-8")
+    assert bookcache.status(cache_dir)[chapter.stem] == bookcache.PACKAGE_CHANGED
+
+
+def test_build_names_the_chapters_whose_package_changed(tmp_path, monkeypatch, capsys):
+    chapter, cache_dir = _stored_run(tmp_path, ["cnnlab", "cnnlab.training"])
+    package = tmp_path / "code"
+    shutil.copytree(bookcache.PACKAGE_ROOT / "cnnlab", package / "cnnlab")
+    (package / "cnnlab" / "training.py").write_text(
+        TRAINING.replace("keras.optimizers.Adam(", "keras.optimizers.SGD("), encoding="utf-8")
+    monkeypatch.setattr(bookcache, "PACKAGE_ROOT", package)
+    states = bookcache.status(cache_dir)
+    bad = {name: state for name, state in states.items() if state != "al día"}
+    bookcache.report_stale(bad)
+    out = capsys.readouterr().out
+    assert f"{chapter.stem}: desactualizado: cnnlab cambió" in out
+
+
+def test_import_refuses_a_run_of_another_package(tmp_path):
+    chapter, cache_dir = _stored_run(tmp_path, ["cnnlab", "cnnlab.training"])
+    nb = bookcache.open_cache(cache_dir).get_cache_bundle(1).nb
+    bookcache.check_same_package(nb, "bien.ipynb")
+    code = [c for c in nb.cells if c.cell_type == "code"][-1]
+    code.outputs[-1]["data"]["application/papermill.record/text/plain"] = repr("0" * 64)
+    with pytest.raises(SystemExit, match="otro código de cnnlab"):
+        bookcache.check_same_package(nb, "otro.ipynb")
+    code.outputs = code.outputs[:1]
+    with pytest.raises(SystemExit, match="no trae la huella"):
+        bookcache.check_same_package(nb, "viejo.ipynb")
+
+
+def test_provenance_prints_the_fingerprint_of_the_imported_modules(capsys):
+    from cnnlab import runtime
+
+    runtime.setup(seed=1)
+    info = runtime.report(glue=False)
+    assert "cnnlab.runtime" in info["paquete_modulos"]
+    assert info["paquete_huella"] == fingerprint.digest(info["paquete_modulos"])
+    assert f"huella {info['paquete_huella'][:fingerprint.SHORT]}" in capsys.readouterr().out
