@@ -74,3 +74,35 @@ def test_report_has_mode_data_and_no_private_names(monkeypatch, capsys, tmp_path
     for private in {getpass.getuser(), socket.gethostname(), str(tmp_path)} - {"root", ""}:
         assert private not in text
     assert "/home/" not in text and "/root" not in text
+
+
+def test_mode_is_fixed_at_setup(monkeypatch):
+    monkeypatch.setenv("CNNLAB_MODE", "rapido")
+    runtime.setup(seed=1)
+    monkeypatch.setenv("CNNLAB_MODE", "completo")  # a mitad del capítulo: no cambia nada
+    assert runtime.is_full() is False
+    assert runtime.pick(completo=25, rapido=3) == 3
+
+
+def test_gpu_comes_from_the_backend_not_from_nvidia_smi(monkeypatch):
+    import keras
+
+    runtime.gpu_name.cache_clear()
+    # Un nvidia-smi que dice que hay una GPU: no debe bastar si el backend no la ve.
+    import subprocess
+
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/" + name)
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a, 0, stdout="NVIDIA H100\n", stderr=""))
+    expected = None
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        expected = tf.config.list_physical_devices("GPU") or None
+    assert (runtime.gpu_name() is None) == (expected is None)
+    runtime.gpu_name.cache_clear()
+
+
+def test_provenance_names_the_cores():
+    runtime.setup(seed=1)
+    assert f"({runtime.cpu_cores()} núcleos)" in runtime.provenance()["cpu"]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import random
-import shutil
-import subprocess
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,8 +56,13 @@ def get_mode() -> str:
 
 
 def is_full() -> bool:
-    """``True`` si el capítulo se ejecuta en modo completo."""
-    return get_mode() == "completo"
+    """``True`` si el capítulo se ejecuta en modo completo.
+
+    El modo se fija una vez, en :func:`setup`: cambiar ``CNNLAB_MODE`` a mitad de un
+    capítulo no cambia lo que elige :func:`pick`.
+    """
+    mode = _SESSION.mode if _SESSION is not None else get_mode()
+    return mode == "completo"
 
 
 def pick(completo: T, rapido: T) -> T:
@@ -102,18 +106,45 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def gpu_name() -> str | None:
-    """Nombre de la primera GPU NVIDIA visible, o ``None`` si no hay."""
-    if shutil.which("nvidia-smi") is None:
-        return None
+def cpu_cores() -> int:
+    """Núcleos de CPU que puede usar este proceso (no los de la máquina entera)."""
     try:
-        out = subprocess.run(
-            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
-            capture_output=True, text=True, timeout=20, check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS y Windows
+        return os.cpu_count() or 1
+
+
+@functools.cache
+def gpu_name() -> str | None:
+    """El acelerador que usa de verdad el backend activo de Keras, o ``None`` si calcula en CPU.
+
+    Pregunta al backend (TensorFlow, JAX o PyTorch), no al sistema: una GPU que el backend no
+    ve (por ejemplo con ``tensorflow-cpu``) no cuenta. Se consulta una sola vez por proceso.
+    """
+    import keras
+
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+            if not gpus:
+                return None
+            details = tf.config.experimental.get_device_details(gpus[0])
+            return str(details.get("device_name") or gpus[0].name)
+        if backend == "jax":
+            import jax
+
+            devices = [d for d in jax.devices() if d.platform != "cpu"]
+            return str(devices[0].device_kind) if devices else None
+        if backend == "torch":
+            import torch
+
+            return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    except Exception:  # noqa: BLE001 - sin información del backend, no afirmamos que hay GPU
         return None
-    return out.splitlines()[0].strip() if out else None
+    return None
 
 
 @dataclass
@@ -207,7 +238,7 @@ def provenance() -> dict[str, Any]:
     return {
         "modo": s.mode,
         "semilla": s.seed,
-        "cpu": cpu_name(),
+        "cpu": f"{cpu_name()} ({cpu_cores()} núcleos)",
         "gpu": gpu_name() or "ninguna",
         "backend": _backend(),
         "versiones": versions,
