@@ -6,13 +6,19 @@ STAMP  := $(VENV)/.instalado
 SHARED ?= ../shared
 CHAPTER ?=
 
-.PHONY: html test execute notebooks student grade key status prune data clean
+.PHONY: html test execute lock notebooks student grade key status prune data clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip uv
-	$(VENV)/bin/uv pip install --python $(PY) -q -r requirements.txt
+	$(VENV)/bin/uv pip install --python $(PY) -q -r requirements.lock
+	$(VENV)/bin/uv pip install --python $(PY) -q --no-deps -e .
 	touch $(STAMP)
+
+## lock: regenera requirements.lock (versiones exactas de todo) desde requirements.txt
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile requirements.txt --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 -q -o requirements.lock
 
 ## html: construye _build/html/ desde la caché de ejecuciones completas (nunca ejecuta)
 html: $(STAMP)

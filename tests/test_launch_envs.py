@@ -293,3 +293,19 @@ def test_fresh_colab_runs_a_launch_notebook(tmp_path):
     assert info["cnnlab"] and Path(info["prefix"]).resolve() in Path(info["cnnlab"]).resolve().parents
     vcs = info.get("direct_url", {}).get("vcs_info", {})
     assert vcs.get("commit_id") == commit, f"cnnlab no salió del commit pedido: {info.get('direct_url')}"
+
+
+def test_binder_pins_agree_with_the_book_lock():
+    """Binder instala las mismas versiones que el entorno del libro (requirements.lock)."""
+    locked = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("==", 1)
+            locked[name.strip().lower()] = version.split(";")[0].strip()
+    for line in requirement_lines(BINDER / "requirements.txt"):
+        spec = Requirement(line)
+        if spec.marker is not None and not spec.marker.evaluate():
+            continue
+        version = next(iter(spec.specifier)).version
+        assert locked.get(spec.name.lower()) == version, \
+            f"binder/requirements.txt fija {spec.name}=={version} y requirements.lock {locked.get(spec.name.lower())}"
