@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.instalado
-SHARED ?= ../shared
 CHAPTER ?=
 
 .PHONY: html test execute lock notebooks student grade key status prune data clean
@@ -57,9 +56,10 @@ status: $(STAMP)
 prune: $(STAMP)
 	$(PY) tools/bookcache.py prune
 
-## data: copia local de los datos para máquinas sin internet (export CNNLAB_DATA_DIR=$$HOME/cnnlab-data)
+## data: copia local de los datos desde los archivos oficiales en ORIGEN (luego export CNNLAB_DATA_DIR=$$HOME/cnnlab-data)
 data: $(STAMP)
-	$(PY) $(SHARED)/data/prepare.py $(HOME)/cnnlab-data
+	test -n "$(ORIGEN)" || (echo "Uso: make data ORIGEN=carpeta-con-los-archivos-oficiales"; exit 2)
+	$(PY) -m cnnlab.prepare $(ORIGEN) $(HOME)/cnnlab-data
 
 clean:
 	rm -rf _build

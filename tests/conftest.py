@@ -25,3 +25,11 @@ def rapido(monkeypatch):
 @pytest.fixture
 def completo(monkeypatch):
     monkeypatch.setenv("CNNLAB_MODE", "completo")
+
+
+@pytest.fixture(autouse=True)
+def fresh_runtime_session(monkeypatch):
+    """Cada prueba empieza sin sesión: el modo que fijó el setup() de otra prueba no cuenta."""
+    from cnnlab import runtime
+
+    monkeypatch.setattr(runtime, "_SESSION", None)

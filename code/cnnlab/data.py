@@ -33,8 +33,10 @@ CIFAR10_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
-FIX_LOCAL = ("prepara una copia local con «python shared/data/prepare.py CARPETA» y "
-             "define CNNLAB_DATA_DIR=CARPETA, o vuelve a descargar el archivo oficial")
+FIX_LOCAL = ("descarga a mano los archivos oficiales a una carpeta ORIGEN, prepara una copia "
+             "local con «python -m cnnlab.prepare ORIGEN CARPETA» y define "
+             "CNNLAB_DATA_DIR=CARPETA, o vuelve a descargar el archivo oficial")
+CIFAR10_ARCHIVE = "cifar-10-python.tar.gz"
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -64,10 +66,34 @@ def _download(fname: str, origin: str, sha256: str, extract: bool, what: str) ->
         return Path(keras.utils.get_file(fname=fname, origin=origin, file_hash=sha256,
                                          extract=extract))
     except Exception as err:  # get_file lanza tipos distintos según el fallo
-        raise DataError(
-            f"No se pudo descargar {what} desde {origin} ({type(err).__name__}) y "
-            f"CNNLAB_DATA_DIR no está definida. Solución: conéctate a internet, o {FIX_LOCAL}."
-        ) from None
+        raise DataError(f"No se pudo descargar {what} desde {origin}: {download_failure(err)}. "
+                        f"CNNLAB_DATA_DIR no está definida. Solución: {FIX_LOCAL}.") from None
+
+
+def download_failure(err: Exception) -> str:
+    """Qué falló en una descarga de ``keras.utils.get_file``: la red o la suma del archivo."""
+    text = str(err).lower()
+    if "hash" in text or "corrupt" in text or "incomplete" in text:
+        return ("el archivo llegó, pero su suma de verificación no es la oficial (descarga "
+                "incompleta o archivo cambiado); bórralo de ~/.keras/datasets y reintenta")
+    return f"falló la conexión ({type(err).__name__}: {str(err)[:120]})"
+
+
+def extract_cifar10(archive: Path, target: Path) -> Path:
+    """Extrae ``cifar-10-batches-py/`` de ``cifar-10-python.tar.gz`` en ``target``."""
+    import tarfile
+
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            members = [m for m in tar.getmembers() if m.name.startswith("cifar-10-batches-py/")]
+            if not members:
+                raise DataError(f"{archive.name} no contiene la carpeta cifar-10-batches-py/. "
+                                f"Solución: {FIX_LOCAL}.")
+            tar.extractall(target, members=members, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as err:
+        raise DataError(f"{archive.name} está truncado o corrupto ({type(err).__name__}). "
+                        f"Solución: {FIX_LOCAL}.") from None
+    return target / "cifar-10-batches-py"
 
 
 def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -119,6 +145,8 @@ def load_cifar10() -> Arrays:
     if local is not None:
         folder = local / "cifar-10-batches-py"
         source = "copia local en CNNLAB_DATA_DIR"
+        if not folder.is_dir() and (local / CIFAR10_ARCHIVE).is_file():
+            folder = extract_cifar10(local / CIFAR10_ARCHIVE, local)  # el archivo oficial tal cual
     else:
         folder = _download("cifar-10-batches-py-target", CIFAR10_URL, CIFAR10_SHA256,
                            True, "CIFAR-10") / "cifar-10-batches-py"

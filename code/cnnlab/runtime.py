@@ -79,7 +79,7 @@ def data_dir() -> Path | None:
     if not path.is_dir():
         raise FileNotFoundError(
             f"CNNLAB_DATA_DIR apunta a una carpeta que no existe ({path.name!r}). "
-            "Corrige la variable o prepara los datos con: python shared/data/prepare.py CARPETA"
+            "Corrige la variable o prepara los datos con: python -m cnnlab.prepare ORIGEN CARPETA"
         )
     return path
 
