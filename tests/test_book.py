@@ -204,3 +204,7 @@ def test_bare_jupyter_book_build_refuses_a_stale_chapter_without_executing(tmp_p
     assert "construir nunca ejecuta capítulos" in output
     assert f"{IDS[0]}: desactualizado" in output
     assert "Executing" not in output and not (tree / "_build" / "html" / "book").exists()
+    # La comprobación usó la caché que leería myst-nb (_build/.jupyter_cache), no una copia
+    # dentro de las fuentes, donde Sphinx tomaría los cuadernos de la caché por páginas.
+    assert (tree / "_build" / ".jupyter_cache" / "global.db").is_file()
+    assert not (tree / ".jupyter_cache").exists()

@@ -20,7 +20,8 @@ def check_cache(app, config) -> None:
     import bookcache
     from sphinx.errors import ConfigError
 
-    target = Path(config.nb_execution_cache_path or Path(app.outdir).parents[1] / ".jupyter_cache")
+    # La misma carpeta que usará myst-nb (myst_nb.sphinx_ext): la opción, o _build/.jupyter_cache.
+    target = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     if not target.is_absolute():
         target = Path(app.confdir) / target
     states = bookcache.status(bookcache.copy_cache(target))
