@@ -282,7 +282,7 @@ class Context:
         if name == "eq":
             if target not in self.equations:
                 raise SystemExit(f"{self.doc}: la ecuación {target!r} no está en el capítulo.")
-            return f"({self.equations[target]})"
+            return f"({self.number}.{self.equations[target]})"  # como la web: (7.1)
         raise AssertionError(name)  # pragma: no cover
 
     def markdown(self, text: str) -> str:
@@ -296,7 +296,7 @@ class Context:
 
     def _tag(self, label: str) -> str:
         self.equations.setdefault(label, len(self.equations) + 1)
-        return f"\\tag{{{self.equations[label]}}}\n$$"
+        return f"\\tag{{{self.number}.{self.equations[label]}}}\n$$"
 
     def _equation(self, label: str, body: str) -> str:
         return "$$\n" + body.strip() + "\n" + self._tag(label)
