@@ -479,7 +479,8 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
             text = ctx.markdown(piece.text)
             if first_md:  # la nota sobre los números va justo debajo del título
                 title, _, rest = text.partition("\n")
-                text = "\n\n".join([title, LAUNCH_NOTE.format(url=page_url(path.stem)), rest])
+                text = "\n\n".join([title, LAUNCH_NOTE.format(url=page_url(path.stem)),
+                                     rest.strip("\n")])
                 first_md = False
             out.md(text)
         elif piece.kind == "exercise":
