@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from cnnlab.checks import Feedback, register
+from cnnlab.glue import thousands
 from cnnlab.scratch.convolution import conv2d
 
 Verdict = tuple[bool, str]
@@ -236,11 +237,6 @@ def _fmt(shape: tuple[int, ...]) -> str:
     return "×".join(str(s) for s in shape)
 
 
-def _thousands(n: int) -> str:
-    """``8388736`` → ``"8 388 736"`` (miles separados por espacios, como en el libro)."""
-    return f"{n:,}".replace(",", " ")
-
-
 # ------------------------------------------------------------------ Capítulo 1: la versión 1
 
 
@@ -442,7 +438,7 @@ def check_prof_campo(answer: Any) -> Verdict:
                  {_dense_params(8 * 8 * 64, 128): "ese es el valor con los pasos 2 de la versión 3.",
                   32 * 32 * 64 * 128: "te faltan los sesgos de las 128 neuronas."})
     return review.verdict(f"Campo receptivo de {expected_field}×{expected_field} y "
-                          f"{_thousands(expected_dense)} parámetros en la densa.", 2)
+                          f"{thousands(expected_dense)} parámetros en la densa.", 2)
 
 
 # ------------------------------------------------------------------ Capítulo 6: normalización por lotes
@@ -722,7 +718,7 @@ def check_hist_vgg_bloque(answer: Any) -> Verdict:
         review.value("proporcion", share, expected_share,
                      "divide los parámetros de esa densa entre el total de VGG-16 (unos 138 millones).",
                      abs_=0.01)
-    return review.verdict(f"La primera densa tiene {_thousands(expected_dense)} parámetros, un "
+    return review.verdict(f"La primera densa tiene {thousands(expected_dense)} parámetros, un "
                           f"{100 * expected_share:.1f} % de VGG-16.", 4)
 
 
@@ -855,7 +851,7 @@ def check_hist_resnet18(model: Any) -> Verdict:
             problems.append("Hay 64 parámetros de más: la convolución del tallo no lleva sesgo.")
         else:
             excess = "de más" if difference > 0 else "de menos"
-            problems.append(f"Tiene {_thousands(abs(difference))} parámetros {excess}: revisa el "
+            problems.append(f"Tiene {thousands(abs(difference))} parámetros {excess}: revisa el "
                             "tallo (convolución 7×7 sin sesgo y BN) y los filtros de cada etapa.")
     if problems:
         return False, " ".join(problems)
