@@ -217,21 +217,31 @@ def open_cache(path: Path = CACHE_DIR):
     return get_cache(str(path))
 
 
-def glued_value(nb: nbformat.NotebookNode, name: str):
-    """El valor que el cuaderno pegó con ``name`` (myst-nb), o ``None`` si no lo pegó."""
-    import ast
-
+def glued(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Lo que pegó el cuaderno (myst-nb): nombre → su ``text/plain``."""
+    found = {}
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get("scrapbook", {})
-            if meta.get("name") == name:
-                text = out.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain")
-                text = "".join(text) if isinstance(text, list) else text
-                try:
-                    return ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    return text
-    return None
+            meta = out.get("metadata", {}).get("scrapbook")
+            if not meta:
+                continue
+            text = out.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain")
+            if text is not None:
+                found[meta["name"]] = "".join(text) if isinstance(text, list) else text
+    return found
+
+
+def glued_value(nb: nbformat.NotebookNode, name: str):
+    """El valor que el cuaderno pegó con ``name``, o ``None`` si no lo pegó."""
+    import ast
+
+    text = glued(nb).get(name)
+    if text is None:
+        return None
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
 
 
 def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path = CACHE_DIR) -> None:

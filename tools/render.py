@@ -185,22 +185,8 @@ def glue_store() -> "GlueStore":
         cache = bookcache.open_cache(bookcache.copy_cache(Path(tmp) / "cache"))
         for record in cache.list_cache_records():
             nb = cache.get_cache_bundle(record.pk).nb
-            values[Path(record.uri).stem] = _glued(nb)
+            values[Path(record.uri).stem] = bookcache.glued(nb)
     return GlueStore(values)
-
-
-def _glued(nb: nbformat.NotebookNode) -> dict[str, str]:
-    found = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            prefix = meta.get("mime_prefix", "")
-            text = out.get("data", {}).get(prefix + "text/plain")
-            if text is not None:
-                found[meta["name"]] = "".join(text) if isinstance(text, list) else text
-    return found
 
 
 @dataclass
