@@ -20,13 +20,14 @@ paquete (en Colab) o explica cómo instalarlo (en cualquier otro Jupyter).
 from __future__ import annotations
 
 import ast
-import copy
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from bookcache import SETUP_MARKER  # la marca de la celda de preparación de cada capítulo
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Variable de entorno que sustituye lo que instala la celda de preparación (pruebas, espejos).
@@ -363,7 +364,6 @@ def strip_glue(source: str) -> str:
 
 
 EDITIONS = ("lanzamiento", "estudiante", "clave")
-SETUP_MARKER = "# Preparación (Colab)"
 LAUNCH_NOTE = ("> **Los números de este texto** salen de la ejecución completa publicada en la "
                "[web del libro]({url}) (modo completo, todos los datos). Si ejecutas el "
                "cuaderno, tus números serán otros: sin GPU corre en modo rápido, con menos "
