@@ -51,10 +51,17 @@ def test_no_private_names_or_paths_in_cached_outputs(cache_copy):
     for uri, nb in cached_notebooks(cache_copy):
         for text in bookcache.output_texts(nb):
             assert not PRIVATE.search(text), f"{uri}: ruta absoluta en una salida: {text[:200]}"
-            assert not any(name in text for name in private), f"{uri}: nombre privado en una salida"
+            assert not any(bookcache.mentions(text, name) for name in private), \
+                f"{uri}: nombre privado en una salida"
         for cell in nb.cells:
             for out in cell.get("outputs", []):
                 assert out.get("name") != "stderr", f"{uri}: salida en stderr"
+
+
+def test_private_names_match_whole_words_only():
+    assert not bookcache.mentions("una ventana de 3×3", "ana")
+    assert bookcache.mentions("/home/ana/datos", "ana") and bookcache.mentions("ana@pc", "ana")
+    assert bookcache.mentions("equipo mi-pc listo", "mi-pc") and not bookcache.mentions("x", "")
 
 
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -29,13 +29,31 @@ def test_train_returns_a_result_and_logs_in_spanish(capsys):
     x, y = tiny_problem()
     result = training.train(tiny_model(), x, y, x, y, epochs=2, batch_size=16, name="prueba")
     out = capsys.readouterr().out
-    assert "Época 1/2 · pérdida" in out and "val_exactitud" in out and "Prueba · pérdida" in out
+    lines = out.splitlines()
+    assert lines[0].split() == ["Época", "pérdida", "exactitud", "val_pérdida", "val_exactitud",
+                                "segundos"]
+    assert lines[1].split()[0] == "1/2" and lines[2].split()[0] == "2/2"
+    assert lines[3].startswith("Prueba · pérdida") and "Aviso" not in out
+    assert max(len(line) for line in lines) <= 79
     assert result.epochs == 2 and set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     # con prueba como validación, la última val_accuracy es la exactitud de prueba
     assert result.test_accuracy == pytest.approx(result.final("val_accuracy"), abs=1e-6)
     assert result.gap == pytest.approx(result.final("accuracy") - result.test_accuracy)
     assert result.images_per_second > 0
     assert result.metrics()["epochs"] == 2
+
+
+def test_recompiling_is_announced_and_compile_false_needs_a_compiled_model(capsys):
+    x, y = tiny_problem()
+    model = tiny_model()
+    training.train(model, x, y, x, y, epochs=1, log=False)
+    assert capsys.readouterr().out == ""
+    training.train(model, x, y, x, y, epochs=1, learning_rate=1e-4, log=False)
+    assert "ya estaba compilado; se vuelve a compilar con tasa 0.0001" in capsys.readouterr().out
+    training.train(model, x, y, x, y, epochs=1, compile=False, log=False)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(ValueError, match="no está compilado"):
+        training.train(tiny_model(), x, y, x, y, epochs=1, compile=False)
 
 
 def test_compile_uses_the_class_settings():

@@ -149,3 +149,10 @@ def test_local_copy_with_other_bytes_loads_and_is_reported_unofficial(tmp_path, 
     record = runtime.session().datasets["Pesos ResNet50 ImageNet (sin cabeza)"]
     assert record.official is False
     assert "copia no oficial" in record.describe() and "todas las capas" in record.describe()
+
+
+def test_imagenet_class_names_ship_with_the_package():
+    names = transfer.imagenet_class_names()
+    assert len(names) == 1000 and len(set(names)) == 1000
+    assert names[0] == "tench" and names[285] == "Egyptian cat"
+    assert all(names[i] for i in transfer.IMAGENET_DOGS)

@@ -42,6 +42,14 @@ SETUP_MARKER = "# Preparación (Colab)"
 PRIVATE_PATH_RE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\[A-Za-z])")
 
 
+def mentions(text: str, name: str) -> bool:
+    """``True`` si ``name`` aparece en ``text`` como palabra entera (no dentro de otra).
+
+    Así un usuario «ana» no hace fallar la palabra «ventana», pero sí «/home/ana» o «ana@pc».
+    """
+    return bool(name) and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
 # ---------------------------------------------------------------- capítulos
 
 

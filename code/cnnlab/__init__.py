@@ -5,8 +5,8 @@ MNIST), ``models`` (las redes de la clase), ``training`` (compilar, entrenar, re
 ``plots`` (gráficas en español) y ``glue`` (valores para la prosa del libro).
 """
 
-from cnnlab.runtime import quiet_logs as _quiet_logs
+from cnnlab.runtime import quiet_env as _quiet_env
 
 __version__ = "0.1.0"
 
-_quiet_logs()  # antes de que cualquier módulo importe Keras
+_quiet_env()  # antes de que cualquier módulo importe Keras; los filtros de avisos, en setup()

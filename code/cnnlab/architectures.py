@@ -22,6 +22,8 @@ from collections.abc import Sequence
 import keras
 from keras import layers, models
 
+from cnnlab.validation import positive_int
+
 #: Exactitud top-5 en ImageNet según la tabla de la clase (números de la clase, no nuestros).
 CLASS_IMAGENET_TOP5: dict[str, dict[str, float | int]] = {
     "AlexNet": {"year": 2012, "top5": 84.7},
@@ -56,14 +58,6 @@ WEIGHT_LAYERS = (layers.Conv2D, layers.DepthwiseConv2D, layers.SeparableConv2D, 
 # ------------------------------------------------------------------ comprobaciones
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} debe ser un entero positivo y es {type(value).__name__} ({value!r}).")
-    if value < 1:
-        raise ValueError(f"{name} debe ser un entero positivo y vale {value}.")
-    return value
-
-
 def _check_model(model) -> keras.Model:
     if not isinstance(model, keras.Model):
         raise TypeError(f"Se esperaba un keras.Model y llegó {type(model).__name__}. "
@@ -91,8 +85,8 @@ def alexnet(input_size: int = 227, num_classes: int = 1000, two_towers: bool = F
       convolución) solo cuadran con 227×227, el valor por omisión. Con 224 la red también
       funciona (mapas de 54×54 y 6400 valores al aplanar).
     """
-    _positive_int("input_size", input_size)
-    _positive_int("num_classes", num_classes)
+    positive_int("input_size", input_size)
+    positive_int("num_classes", num_classes)
     if input_size < 67:
         raise ValueError(f"input_size={input_size} es demasiado pequeño para AlexNet: "
                          "usa al menos 67 píxeles (lo normal es 227).")
@@ -132,7 +126,7 @@ def inception_block(x, filters_1x1: int, filters_3x3_reduce: int, filters_3x3: i
               "filters_3x3": filters_3x3, "filters_5x5_reduce": filters_5x5_reduce,
               "filters_5x5": filters_5x5, "filters_pool_proj": filters_pool_proj}
     for key, value in counts.items():
-        _positive_int(key, value)
+        positive_int(key, value)
     if len(x.shape) != 4:
         raise ValueError(f"El bloque Inception espera un tensor 4D (lote, alto, ancho, canales) "
                          f"y recibió la forma {tuple(x.shape)}.")
@@ -172,8 +166,8 @@ def googlenet(input_size: int = 224, num_classes: int = 1000, dropout: float = 0
     Tallo convolucional (7×7/2, 1×1, 3×3), nueve bloques Inception con max pooling entre
     grupos, pooling promedio global, dropout del 40 % y una capa lineal con softmax.
     """
-    _positive_int("input_size", input_size)
-    _positive_int("num_classes", num_classes)
+    positive_int("input_size", input_size)
+    positive_int("num_classes", num_classes)
     if input_size < 32:
         raise ValueError(f"input_size={input_size} es demasiado pequeño para GoogLeNet: usa al menos 32.")
     input_layer = layers.Input((input_size, input_size, 3))
@@ -207,8 +201,8 @@ def residual_block(x, filters: int, strides: int = 1, kind: str = "basic", name:
     su desplazamiento β). El atajo es la identidad si las formas coinciden; si cambian los
     canales o el paso es mayor que 1, es una **proyección**: convolución 1×1 con ese paso y BN.
     """
-    _positive_int("filters", filters)
-    _positive_int("strides", strides)
+    positive_int("filters", filters)
+    positive_int("strides", strides)
     if kind not in ("basic", "bottleneck"):
         raise ValueError(f"kind={kind!r} no existe: usa 'basic' (básico) o 'bottleneck' (cuello de botella).")
     if len(x.shape) != 4:
@@ -366,7 +360,7 @@ def compound_scaling(phi: float, alpha: float = ALPHA, beta: float = BETA, gamma
     for key, value in (("alpha", alpha), ("beta", beta), ("gamma", gamma)):
         if value < 1:
             raise ValueError(f"{key} debe ser al menos 1 (escalar no puede encoger la red) y vale {value}.")
-    _positive_int("base_resolution", base_resolution)
+    positive_int("base_resolution", base_resolution)
     depth_mult, width_mult, res_mult = alpha ** phi, beta ** phi, gamma ** phi
     return {"phi": phi, "depth": depth_mult, "width": width_mult, "resolution_factor": res_mult,
             "resolution": base_resolution * res_mult,
@@ -380,7 +374,7 @@ def implied_phi(width: float, depth_coefficient: float, resolution: int,
     for key, value in (("width", width), ("depth_coefficient", depth_coefficient)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ValueError(f"{key} debe ser un número positivo y vale {value!r}.")
-    _positive_int("resolution", resolution)
+    positive_int("resolution", resolution)
     return {"phi_depth": math.log(depth_coefficient) / math.log(ALPHA),
             "phi_width": math.log(width) / math.log(BETA),
             "phi_resolution": math.log(resolution / base_resolution) / math.log(GAMMA)}

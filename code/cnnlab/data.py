@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from cnnlab import runtime
+from cnnlab.validation import positive_int
 
 CIFAR10_CLASSES = ["avión", "automóvil", "pájaro", "gato", "ciervo",
                    "perro", "rana", "caballo", "barco", "camión"]
@@ -195,8 +196,7 @@ def stratified_indices(labels: np.ndarray, per_class: int, seed: int = 0,
                        class_names: list[str] | None = None) -> np.ndarray:
     """Índices de ``per_class`` ejemplos de cada clase, elegidos al azar y barajados."""
     labels = np.asarray(labels).reshape(-1)
-    if per_class <= 0:
-        raise ValueError(f"per_class debe ser positivo y vale {per_class}.")
+    positive_int("per_class", per_class, "imágenes por clase")
     rng = np.random.default_rng(seed)
     chosen = []
     for label in np.unique(labels):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import random
+import textwrap
 import functools
 import time
 from dataclasses import dataclass, field
@@ -18,17 +19,32 @@ from typing import Any, TypeVar
 
 MODES = ("rapido", "completo", "auto")
 PROVENANCE_TITLE = "Procedencia de esta ejecución"
+#: Ancho máximo de lo que imprime el paquete: cabe sin desplazarse en la columna de la web.
+LINE_WIDTH = 79
 T = TypeVar("T")
 
 
-def quiet_logs() -> None:
-    """Silencia los registros de TensorFlow/XLA y los avisos ruidosos antes de importar Keras."""
+def quiet_env() -> None:
+    """Pide a TensorFlow/XLA menos registros en stderr; debe correr antes de importar Keras.
+
+    Solo fija variables de entorno que aún no existan (``setdefault``): quien las haya
+    definido conserva las suyas. No toca filtros de avisos de Python (eso lo hace
+    :func:`quiet_logs`, que llama :func:`setup` al empezar un capítulo).
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+
+
+def quiet_logs() -> None:
+    """Silencia, para la ejecución del capítulo, los avisos que no aportan nada al lector.
+
+    Lo llama :func:`setup`; importar ``cnnlab`` no instala filtros de avisos.
+    """
     import logging
     import warnings
 
+    quiet_env()
     # TensorFlow avisa en stderr («retracing») cuando un capítulo crea varias redes seguidas.
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
@@ -184,8 +200,9 @@ def setup(seed: int = 42) -> Session:
     set_seeds(seed)
     _configure_matplotlib()
     _SESSION = Session(seed=seed, mode=mode)
-    detail = "datos y épocas de la clase" if mode == "completo" else "subconjuntos y pocas épocas"
-    print(f"Modo {mode} ({detail}) · semilla {seed} · backend {_backend()}")
+    detail = ("los tamaños de la ejecución publicada" if mode == "completo"
+              else "subconjuntos y pocas épocas: las cifras no serán las del texto")
+    print(f"Modo {mode} ({detail})\nSemilla {seed} · backend {_backend()}")
     return _SESSION
 
 
@@ -209,7 +226,7 @@ def _backend() -> str:
 def _configure_matplotlib() -> None:
     import matplotlib
 
-    matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (7, 3.6)})
+    matplotlib.rcParams.update({"figure.dpi": 150, "savefig.dpi": 150, "figure.figsize": (7, 3.6)})
 
 
 def _versions() -> dict[str, str]:
@@ -266,10 +283,10 @@ def report(glue: bool = True) -> dict[str, Any]:
         f"  Paquete:     cnnlab, huella {info['paquete_huella'][:SHORT]} "
         f"({len(info['paquete_modulos'])} módulos)",
     ]
-    if info["datos"]:
-        lines.append("  Datos:       " + "\n               ".join(info["datos"]))
-    else:
-        lines.append("  Datos:       ninguno")
+    for i, item in enumerate(info["datos"] or ["ninguno"]):
+        head = "  Datos:       " if i == 0 else " " * 15
+        lines += textwrap.wrap(item, LINE_WIDTH, initial_indent=head,
+                               subsequent_indent=" " * 17, break_on_hyphens=False)
     minutes, seconds = divmod(info["segundos"], 60)
     lines.append(f"  Tiempo:      {int(minutes)} min {seconds:.1f} s")
     print("\n".join(lines))

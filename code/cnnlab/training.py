@@ -60,22 +60,34 @@ class Result:
 
 
 class EpochLog(keras.callbacks.Callback):
-    """Imprime una línea en español por época en lugar de las barras de progreso de Keras."""
+    """Imprime una tabla en español, una fila por época, en lugar de las barras de Keras.
+
+    Las columnas llevan los nombres de las métricas de Keras traducidos
+    (``val_exactitud`` es la exactitud en los datos de validación); la tabla cabe en
+    79 caracteres.
+    """
 
     def __init__(self, epochs: int) -> None:
         super().__init__()
         self.epochs = epochs
         self._start = 0.0
+        self._header = False
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        parts = [f"{METRIC_NAMES[k]} {logs[k]:.4f}" for k in METRIC_NAMES if k in logs]
+        keys = [k for k in METRIC_NAMES if k in logs]
         width = len(str(self.epochs))
-        print(f"Época {epoch + 1:>{width}}/{self.epochs} · " + " · ".join(parts)
-              + f" · {time.perf_counter() - self._start:.1f} s", flush=True)
+        first = max(5, 2 * width + 1)
+        if not self._header:
+            print(f"{'Época':>{first}}  " + "  ".join(METRIC_NAMES[k] for k in keys)
+                  + "  segundos", flush=True)
+            self._header = True
+        cells = [f"{logs[k]:>{len(METRIC_NAMES[k])}.4f}" for k in keys]
+        print(f"{f'{epoch + 1}/{self.epochs}':>{first}}  " + "  ".join(cells)
+              + f"  {time.perf_counter() - self._start:>8.1f}", flush=True)
 
 
 def compile_model(model: keras.Model, learning_rate: float = 0.001,
@@ -96,14 +108,24 @@ def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
           name: str | None = None, learning_rate: float = 0.001,
           steps_per_execution: int = 16, compile: bool = True,
           callbacks: list | None = None, log: bool = True) -> Result:
-    """Compila (si ``compile``), entrena con validación en prueba y evalúa; devuelve un :class:`Result`."""
+    """Compila (si ``compile``), entrena con validación en prueba y evalúa; devuelve un :class:`Result`.
+
+    Compilar un modelo que ya estaba compilado reinicia su optimizador: ``train`` lo avisa
+    con una línea. Con ``compile=False`` el modelo debe venir compilado.
+    """
     if epochs < 1:
         raise ValueError(f"epochs debe ser al menos 1 y vale {epochs}.")
     if len(x_train) != len(y_train):
         raise ValueError(f"x_train tiene {len(x_train)} ejemplos e y_train {len(y_train)}: "
                          "deben coincidir.")
     if compile:
+        if getattr(model, "compiled", False):
+            print(f"Aviso: {model.name} ya estaba compilado; se vuelve a compilar con tasa "
+                  f"{learning_rate:g} (el optimizador empieza de cero).")
         compile_model(model, learning_rate, steps_per_execution)
+    elif not getattr(model, "compiled", False):
+        raise ValueError(f"{model.name} no está compilado y se pidió compile=False: "
+                         "compílalo antes (training.compile_model) o usa compile=True.")
     log_cb = [EpochLog(epochs)] if log else []
     start = time.perf_counter()
     history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,
@@ -115,6 +137,7 @@ def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
                                          for k, vals in history.history.items()},
                     float(test_loss), float(test_accuracy), seconds, len(x_train))
     if log:
-        print(f"Prueba · pérdida {result.test_loss:.4f} · exactitud {result.test_accuracy:.4f} · "
-              f"entrenamiento en {seconds:.1f} s ({result.images_per_second:.0f} imágenes/s)")
+        rate = f"{result.images_per_second:,.0f}".replace(",", "\u202f")
+        print(f"Prueba · pérdida {result.test_loss:.4f} · exactitud {result.test_accuracy:.4f}"
+              f" · {seconds:.1f} s ({rate} imágenes/s)")
     return result

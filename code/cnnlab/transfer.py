@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 from pathlib import Path
 
 import keras
@@ -34,10 +33,7 @@ TOP_FILE = "resnet50_weights_tf_dim_ordering_tf_kernels.h5"
 #: Sumas md5 de los archivos que publica Keras (de ``keras.applications.resnet``).
 KERAS_MD5 = {TOP_FILE: "2cb95161c43110f7111970584f804107",
              NOTOP_FILE: "4d473c1dd8becc155b73f8504c6f6626"}
-CLASS_INDEX_FILE = "imagenet_class_index.json"
-CLASS_INDEX_URL = ("https://storage.googleapis.com/download.tensorflow.org/data/"
-                   "imagenet_class_index.json")
-CLASS_INDEX_MD5 = "c2c37ea517e94d9795004a39431a14cb"
+CLASS_NAMES_FILE = "imagenet_classes.txt"
 #: Índices de ImageNet-1k: razas de perro (151–268) y gatos domésticos (281–285).
 IMAGENET_DOGS = range(151, 269)
 IMAGENET_CATS = range(281, 286)
@@ -213,26 +209,17 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int = 
     return matrix
 
 
-def imagenet_class_names() -> list[str] | None:
-    """Los 1000 nombres de clase de ImageNet, o ``None`` si ``imagenet_class_index.json`` no está.
+def imagenet_class_names() -> list[str]:
+    """Los 1000 nombres de clase de ImageNet-1k (en inglés), en el orden de sus índices.
 
-    Busca el archivo en ``CNNLAB_DATA_DIR``, luego en la caché de Keras y por último intenta
-    descargarlo; comprueba su md5. Nunca inventa nombres.
+    Vienen con el paquete (``imagenet_classes.txt``), así que están disponibles sin
+    conexión: son los nombres de las clases de ILSVRC 2012 en el orden estándar que usan
+    Keras y torchvision (tomados de torchvision 0.29.1, licencia BSD-3).
     """
-    candidates = []
-    local = runtime.data_dir()
-    if local is not None:
-        candidates.append(local / CLASS_INDEX_FILE)
-    candidates.append(Path(keras.config.keras_home() if hasattr(keras.config, "keras_home")
-                           else Path.home() / ".keras") / "models" / CLASS_INDEX_FILE)
-    path = next((p for p in candidates if p.is_file() and file_md5(p) == CLASS_INDEX_MD5), None)
-    if path is None:
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                path = Path(keras.utils.get_file(CLASS_INDEX_FILE, CLASS_INDEX_URL,
-                                                 cache_subdir="models", file_hash=CLASS_INDEX_MD5))
-        except Exception:
-            return None
-    index = json.loads(path.read_text())
-    return [index[str(i)][1] for i in range(1000)]
+    lines = (Path(__file__).with_name(CLASS_NAMES_FILE)
+             .read_text(encoding="utf-8").splitlines())
+    if len(lines) != 1000:
+        raise RuntimeError(f"{CLASS_NAMES_FILE} tiene {len(lines)} líneas y debe tener 1000: "
+                           "reinstala el paquete cnnlab.")
+    return lines
 

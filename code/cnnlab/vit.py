@@ -19,16 +19,13 @@ import keras
 import numpy as np
 from keras import layers, models, ops
 
+from cnnlab.validation import positive_int
+
 # ------------------------------------------------------------------ parches en NumPy
 
 
-def _check_positive_int(name: str, value, types: tuple[type, ...] = (int,)) -> None:
-    if isinstance(value, bool) or not isinstance(value, types) or value < 1:
-        raise ValueError(f"{name} debe ser un entero positivo y vale {value!r}.")
-
-
 def _check_images(images, patch_size: int) -> np.ndarray:
-    _check_positive_int("patch_size", patch_size, (int, np.integer))
+    positive_int("patch_size", patch_size)
     images = np.asarray(images)
     if images.ndim == 3:
         images = images[None]
@@ -85,7 +82,7 @@ class Patches(layers.Layer):
 
     def __init__(self, patch_size: int, **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int("patch_size", patch_size)
+        positive_int("patch_size", patch_size)
         self.patch_size = patch_size
 
     def compute_output_shape(self, input_shape):
@@ -175,7 +172,7 @@ def small_vit(image_size: int = 32, patch_size: int = 4, dim: int = 64, depth: i
     for key, value in (("image_size", image_size), ("patch_size", patch_size), ("dim", dim),
                        ("depth", depth), ("num_heads", num_heads), ("mlp_dim", mlp_dim),
                        ("num_classes", num_classes)):
-        _check_positive_int(key, value)
+        positive_int(key, value)
     if image_size % patch_size:
         raise ValueError(f"image_size={image_size} no es múltiplo de patch_size={patch_size}.")
     input_layer = layers.Input((image_size, image_size, 3))

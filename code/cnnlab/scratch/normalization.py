@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlab.validation import positive_int
+
 #: Valores por omisión de Keras.
 DEFAULT_MOMENTUM = 0.99
 DEFAULT_EPSILON = 1e-3
@@ -57,9 +59,7 @@ class BatchNorm:
     def __init__(self, channels: int, momentum: float = DEFAULT_MOMENTUM,
                  epsilon: float = DEFAULT_EPSILON, gamma: np.ndarray | None = None,
                  beta: np.ndarray | None = None) -> None:
-        if not isinstance(channels, (int, np.integer)) or isinstance(channels, bool) or channels < 1:
-            raise ValueError(f"channels debe ser un entero positivo (el número de canales) "
-                             f"y vale {channels!r}.")
+        positive_int("channels", channels, "el número de canales")
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum debe estar en [0, 1) y vale {momentum}. "
                              "Keras usa 0.99: la media móvil conserva el 99 % de su valor anterior.")
