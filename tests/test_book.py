@@ -99,9 +99,8 @@ def test_stale_chapter_is_named(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.book
-def test_book_builds_from_cache_without_warnings(tmp_path):
-    assert bookcache.build(tmp_path) == 0
-    html = tmp_path / "_build" / "html"
+def test_book_builds_from_cache_without_warnings(built_site):
+    html = built_site
     intro = (html / "book" / "intro.html").read_text(encoding="utf-8")
     assert '<html lang="es"' in intro
     for chapter in CHAPTERS:
@@ -130,6 +129,30 @@ def test_store_replaces_and_prune_removes(tmp_path):
     assert bookcache.status(cache_dir)[chapter.stem] == "desactualizado"
     assert len(bookcache.prune(cache_dir)) == 1
     assert bookcache.open_cache(cache_dir).list_cache_records() == []
+
+
+def test_rekey_accepts_captions_only(tmp_path, monkeypatch):
+    chapter = CHAPTERS[0]
+    nb = bookcache.read_chapter(chapter)
+    cache_dir = tmp_path / "cache"
+    bookcache.store(chapter, bookcache.merged(nb, _full_run_of(nb), "a"), 75.0, cache_dir)
+    assert bookcache.rekey(chapter, cache_dir) is False  # nada cambió
+    captioned = nbformat.from_dict(nb)
+    code = [c for c in captioned.cells if c.cell_type == "code"]
+    code[-1].metadata["mystnb"] = {"figure": {"caption": "Un pie de figura."}}
+    monkeypatch.setattr(bookcache, "read_chapter", lambda path: nbformat.from_dict(captioned))
+    assert bookcache.status(cache_dir)[chapter.stem] == "desactualizado"
+    assert bookcache.rekey(chapter, cache_dir) is True
+    assert bookcache.status(cache_dir)[chapter.stem] == "al día"
+    [record] = bookcache.open_cache(cache_dir).list_cache_records()
+    assert record.data["execution_seconds"] == 75.0
+    code[-1].metadata["tags"] = ["remove-output"]  # otra cosa que un pie: hay que ejecutar
+    with pytest.raises(SystemExit, match="algo más que los pies de figura"):
+        bookcache.rekey(chapter, cache_dir)
+    code[-1].metadata.pop("tags")
+    code[-1].source += "\nprint(1)"
+    with pytest.raises(SystemExit, match="algo más que los pies de figura"):
+        bookcache.rekey(chapter, cache_dir)
 
 
 def _full_run_of(nb, mode="completo", seconds=120.0):

@@ -8,6 +8,7 @@ No es parte de ``cnnlab``: los capítulos no la importan. Uso::
     python tools/bookcache.py run CAPÍTULO --mode rapido --out DIR   # ejecuta sin tocar la caché
     python tools/bookcache.py import ARCHIVO.ipynb…  # añade cuadernos ejecutados en otra máquina
     python tools/bookcache.py prune               # borra entradas que ya no son de ningún capítulo
+    python tools/bookcache.py rekey CAPÍTULO…     # mismas salidas tras cambiar solo pies de figura
     python tools/bookcache.py notebooks [--check] # cuadernos de lanzamiento y de estudiantes
     python tools/bookcache.py key [--out DIR]     # clave de respuestas para docentes (no se publica)
 
@@ -291,6 +292,48 @@ def prune(cache_dir: Path = CACHE_DIR) -> list[str]:
     return removed
 
 
+#: Metadatos de celda que solo cambian la presentación (pie y texto alternativo de figura):
+#: cambian el hash de jupyter-cache, pero no lo que la celda ejecuta.
+PRESENTATION_KEYS = frozenset({"mystnb"})
+
+
+def rekey(path: Path, cache_dir: Path = CACHE_DIR) -> bool:
+    """Vuelve a guardar la ejecución de ``path`` si solo cambiaron metadatos de presentación.
+
+    jupyter-cache incluye los metadatos de las celdas en su hash, así que poner un pie de
+    figura deja el capítulo «desactualizado» aunque el código y las salidas sean los mismos.
+    Si el código es idéntico y los metadatos solo difieren en :data:`PRESENTATION_KEYS`,
+    guarda las mismas salidas bajo el hash nuevo y devuelve ``True``; si no hay nada que hacer
+    devuelve ``False``; en cualquier otro caso se niega (hay que ejecutar).
+    """
+    cache = open_cache(cache_dir)
+    record = next((r for r in cache.list_cache_records() if r.uri == uri(path)), None)
+    if record is None:
+        raise SystemExit(f"{path.stem}: no tiene ejecución en la caché; ejecútalo: "
+                         f"make execute CHAPTER={path.stem}.")
+    current = read_chapter(path)
+    if cache.create_hashed_notebook(current)[1] == record.hashkey:
+        return False
+    cached = cache.get_cache_bundle(record.pk).nb
+    cells = [(a, b) for a, b in zip((c for c in cached.cells if c.cell_type == "code"),
+                                    (c for c in current.cells if c.cell_type == "code"))]
+
+    def kept(meta):
+        return {k: v for k, v in meta.items() if k not in PRESENTATION_KEYS | {"execution"}}
+
+    if code_sources(cached) != code_sources(current) or any(
+            kept(a.metadata) != kept(b.metadata) for a, b in cells):
+        raise SystemExit(f"{path.stem}: cambió algo más que los pies de figura (código o "
+                         f"etiquetas de celda); ejecútalo: make execute CHAPTER={path.stem}.")
+    store(path, merged(current, cached, path.stem), record.data["execution_seconds"], cache_dir)
+    data = dict(record.data)
+    fresh = next(r for r in cache.list_cache_records() if r.uri == uri(path))
+    if data != fresh.data:  # conserva tal cual lo que registró la ejecución (huella incluida)
+        raise SystemExit(f"{path.stem}: el registro cambió al volver a guardarlo: {data} → "
+                         f"{fresh.data}.")
+    return True
+
+
 PACKAGE_CHANGED = "desactualizado: cnnlab cambió"
 
 
@@ -505,6 +548,15 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_rekey(args) -> int:
+    for name in args.chapters:
+        path = find_chapter(name)
+        done = rekey(path)
+        print(f"{path.stem}: " + ("mismas salidas guardadas con los metadatos nuevos" if done
+                                  else "nada que hacer (ya estaba al día)"))
+    return 0
+
+
 def cmd_prune(_args) -> int:
     removed = prune()
     print("\n".join(f"Eliminada: {e}" for e in removed) or "Nada que podar.")
@@ -573,6 +625,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_import)
     sub.add_parser("prune").set_defaults(func=cmd_prune)
+    p = sub.add_parser("rekey", help="guarda las mismas salidas si solo cambiaron pies de figura")
+    p.add_argument("chapters", nargs="+")
+    p.set_defaults(func=cmd_rekey)
     p = sub.add_parser("notebooks")
     p.add_argument("--check", action="store_true")
     p.set_defaults(func=cmd_notebooks)
