@@ -33,3 +33,13 @@ def fresh_runtime_session(monkeypatch):
     from cnnlab import runtime
 
     monkeypatch.setattr(runtime, "_SESSION", None)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """La web construida una sola vez desde la caché (la usan test_book y test_html)."""
+    import bookcache
+
+    out = tmp_path_factory.mktemp("web")
+    assert bookcache.build(out) == 0
+    return out / "_build" / "html"
