@@ -1,5 +1,6 @@
 """La caché versionada, los cuadernos emparejados y la construcción de la web."""
 
+import argparse
 import getpass
 import re
 import socket
@@ -238,3 +239,34 @@ def test_bare_jupyter_book_build_refuses_a_stale_chapter_without_executing(tmp_p
     # dentro de las fuentes, donde Sphinx tomaría los cuadernos de la caché por páginas.
     assert (tree / "_build" / ".jupyter_cache" / "global.db").is_file()
     assert not (tree / ".jupyter_cache").exists()
+
+
+def _isolated_execute(monkeypatch, tmp_path, chapter, later):
+    """cmd_execute sobre una caché temporal; el capítulo se lee como ``later`` tras ejecutarse."""
+    cache_dir = tmp_path / "cache"
+    for fn in (bookcache.store, bookcache.rekey):
+        monkeypatch.setattr(fn, "__defaults__", (cache_dir,))
+    monkeypatch.setattr(bookcache.prune, "__defaults__", (cache_dir, frozenset()))
+    before = bookcache.read_chapter(chapter)
+    reads = iter([before])
+    monkeypatch.setattr(bookcache, "read_chapter",
+                        lambda path: nbformat.from_dict(next(reads, later)))
+    monkeypatch.setattr(bookcache, "execute", lambda nb, mode: (_full_run_of(nb), 60.0))
+    bookcache.cmd_execute(argparse.Namespace(chapters=[chapter.stem]))
+    return cache_dir
+
+
+def test_execute_keeps_a_run_when_the_chapter_changes_meanwhile(tmp_path, monkeypatch, capsys):
+    chapter = CHAPTERS[0]
+    captioned = bookcache.read_chapter(chapter)
+    [c for c in captioned.cells if c.cell_type == "code"][-1].metadata["mystnb"] = {
+        "figure": {"caption": "Un pie puesto durante la ejecución."}}
+    cache_dir = _isolated_execute(monkeypatch, tmp_path / "a", chapter, captioned)
+    assert bookcache.status(cache_dir)[chapter.stem] == "al día"
+    assert "cambiaron pies de figura" in capsys.readouterr().out
+
+    edited = bookcache.read_chapter(chapter)
+    [c for c in edited.cells if c.cell_type == "code"][-1].source += "\nprint('otra')"
+    cache_dir = _isolated_execute(monkeypatch, tmp_path / "b", chapter, edited)
+    assert len(bookcache.open_cache(cache_dir).list_cache_records()) == 1  # no se poda
+    assert "cambió durante la ejecución" in capsys.readouterr().out

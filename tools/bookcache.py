@@ -273,11 +273,12 @@ def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path
                                 check_validity=False, overwrite=True)
 
 
-def prune(cache_dir: Path = CACHE_DIR) -> list[str]:
+def prune(cache_dir: Path = CACHE_DIR, keep_uris: frozenset[str] = frozenset()) -> list[str]:
     """Borra de la caché las entradas que no corresponden al código actual de ningún capítulo.
 
     Cuenta todos los cuadernos de ``book/``, también los que aún no están en ``_toc.yml``: un
-    capítulo nuevo se ejecuta antes de publicarlo.
+    capítulo nuevo se ejecuta antes de publicarlo. Nunca borra las entradas de ``keep_uris``
+    (las que acaba de guardar la misma orden).
     """
     cache = open_cache(cache_dir)
     keep = set()
@@ -286,7 +287,7 @@ def prune(cache_dir: Path = CACHE_DIR) -> list[str]:
         keep.add(key)
     removed = []
     for record in cache.list_cache_records():
-        if record.hashkey not in keep:
+        if record.hashkey not in keep and record.uri not in keep_uris:
             cache.remove_cache(record.pk)
             removed.append(f"{record.uri} (id {record.pk})")
     return removed
@@ -465,13 +466,23 @@ def cmd_build(args) -> int:
 
 def cmd_execute(args) -> int:
     targets = [find_chapter(n) for n in args.chapters] if args.chapters else chapters()
+    stored: set[str] = set()
     for i, path in enumerate(targets, 1):
         print(f"[{i}/{len(targets)}] {path.stem}: ejecutando en modo completo…", flush=True)
         nb = read_chapter(path)
         executed, seconds = execute(nb, "completo")
         store(path, merged(nb, executed, path.stem), seconds)
         print(f"[{i}/{len(targets)}] {path.stem}: guardado en cache/ ({seconds / 60:.1f} min)", flush=True)
-    for entry in prune():
+        stored.add(uri(path))
+        try:  # ¿cambió el capítulo mientras se ejecutaba?
+            if rekey(path):
+                print(f"{path.stem}: durante la ejecución cambiaron pies de figura; guardada "
+                      "con los metadatos nuevos.")
+        except SystemExit as err:
+            print(f"Aviso: {path.stem} cambió durante la ejecución ({err}). La ejecución queda "
+                  "en cache/ con el código que corrió; deshaz el cambio para publicarla o "
+                  "vuelve a ejecutar.", flush=True)
+    for entry in prune(keep_uris=frozenset(stored)):
         print(f"Eliminada de la caché una entrada vieja: {entry}")
     return 0
 
