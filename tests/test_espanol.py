@@ -1,0 +1,47 @@
+"""La extensión local que pone en español lo que el tema y las bibliotecas dejan en inglés."""
+
+import re
+
+import espanol
+from pybtex.database import parse_file
+from pybtex.plugin import find_plugin, register_plugin
+
+from conftest import ROOT
+
+
+def test_thin_thousands_only_touches_bare_integers_of_five_digits_or_more():
+    assert espanol.thin_thousands("23587712") == "23\u202f587\u202f712"
+    assert espanol.thin_thousands("-12345") == "-12\u202f345"
+    for same in ("2000", "0.9868", "12 345", "v5", "", "1e-05"):
+        assert espanol.thin_thousands(same) == same
+
+
+def test_search_folds_accents_before_stemming():
+    lang = espanol.FoldingSpanish({})
+    assert lang.stem("activación") == lang.stem("activacion") == lang.stem("Activación")
+    assert lang.stem("normalización") == lang.stem("normalizacion")
+    assert lang.stem("pérdida") != lang.stem("exactitud")
+    assert "normalize('NFD')" in lang.js_stemmer_code and "toLowerCase" in lang.js_stemmer_code
+
+
+def test_bibliography_is_spanish_with_author_year_labels():
+    register_plugin("pybtex.style.labels", "autor_anio", espanol.AuthorYearLabels, force=True)
+    style = espanol.SpanishStyle()
+    bib = parse_file(ROOT / "book" / "references.bib")
+    entries = list(style.format_bibliography(bib))
+    labels = {e.key: e.label for e in entries}
+    assert labels["kingma2015adam"] == "Kingma y Ba, 2015"
+    assert labels["srivastava2014dropout"] == "Srivastava et al., 2014"
+    for entry in entries:
+        text = entry.text.render_as("text")
+        people = bib.entries[entry.key].persons.get("author", [])
+        assert ". In " not in text and "Technical Report" not in text
+        if len(people) >= 2:
+            last = " ".join(t.render_as("text") for t in people[-1].rich_last_names)
+            match = re.search(rf" y [^,]*?{re.escape(last)}", text)
+            assert match, text[:120]
+            assert " and " not in text[:match.end()], text[:120]
+    assert any(". En " in e.text.render_as("text") for e in entries)
+    first = [e.label.split(",")[0].split(" ")[0].lower() for e in entries]
+    assert first == sorted(first)  # ordenada por el apellido del primer autor
+    assert find_plugin("pybtex.style.labels", "autor_anio") is espanol.AuthorYearLabels

@@ -1,0 +1,31 @@
+"""Arreglos del tema: textos en inglés, script repetido y mensajes de la búsqueda."""
+
+import tema
+
+
+def test_attributes_and_table_headers_are_translated():
+    html = ('<a title="Link to this heading">¶</a><button aria-label="Launch on Colab" '
+            'title="Toggle primary sidebar"></button><input placeholder="Search this book...">'
+            '<th class="head"><p>Run Time (s)</p></th><p title="Otra cosa">Page</p>')
+    out = tema.translate_html(html)
+    for spanish in ("Enlace a este encabezado", "Abrir en Colab", "Mostrar u ocultar el índice",
+                    "Buscar en el libro…", "Tiempo (s)"):
+        assert spanish in out
+    assert 'title="Otra cosa">Page</p>' in out  # el texto del contenido no se toca
+
+
+def test_repeated_head_scripts_are_dropped_once():
+    html = ("<head>\n<script>const A = 1;</script>\n<script src='x.js'></script>\n"
+            "<script>const A = 1;</script>\n</head><body><script>const A = 1;</script></body>")
+    out = tema.drop_repeated_scripts(html)
+    assert out.count("<script>const A = 1;</script>") == 2  # uno en head, el del body intacto
+    assert "x.js" in out
+
+
+def test_search_no_results_message_is_fixed():
+    js = ('Documentation.addTranslations({"messages": {"Your search did not match any '
+          'documents. Please make sure...": "Su b\\u00fasqueda no coincide con ning\\u00fan '
+          'documentos."}})')
+    out = tema.fix_search_messages(js)
+    assert "ning\\u00fan documentos" not in out and "Revisa que todas" in out.encode().decode(
+        "unicode_escape")

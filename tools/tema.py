@@ -1,0 +1,99 @@
+"""Extensión local de Sphinx: arreglos del tema que la configuración no alcanza.
+
+* Textos de la interfaz que el tema, Sphinx o myst-nb dejan en inglés (o mal traducidos)
+  aunque ``language: es``: se sustituyen en el HTML ya escrito, atributo por atributo
+  (``title``, ``aria-label``, ``data-bs-title``), las cabeceras de la tabla de
+  ejecuciones (``{nb-exec-table}``) del apéndice de reproducibilidad y el mensaje de
+  «sin resultados» de la búsqueda, mal traducido en Sphinx.
+* sphinx-thebe inserta dos veces el mismo ``<script>`` de configuración y el navegador
+  lanza un error en cada página («THEBE_JS_URL has already been declared»): se deja uno.
+
+Se registra en ``_config.yml`` (``sphinx.local_extensions``) junto a ``cacheguard`` y
+``espanol``; ``tests/test_html.py`` comprueba el resultado en Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+#: Valor de atributo en inglés (o mal traducido) → español.
+ATTRIBUTE_TEXT = {
+    "Link to this heading": "Enlace a este encabezado",
+    "Toggle primary sidebar": "Mostrar u ocultar el índice del libro",
+    "Toggle secondary sidebar": "Mostrar u ocultar el índice de la página",
+    "Navegación de palanca": "Mostrar u ocultar la navegación",
+    "Launch on Colab": "Abrir en Colab",
+    "Launch on Binder": "Abrir en Binder",
+    "Launch interactive content": "Abrir como cuaderno interactivo",
+    "Search this book...": "Buscar en el libro…",
+    "Page": "Página",
+    "Main": "Principal",
+    "Descarga esta pagina": "Descarga esta página",
+}
+
+#: Mensajes de la búsqueda (``_static/translations.js``) cuya traducción de Sphinx está mal.
+SEARCH_MESSAGES = {
+    "Your search did not match any documents.":
+        "Tu búsqueda no coincide con ninguna página. Revisa que todas las palabras estén "
+        "bien escritas (los acentos no importan).",
+}
+
+#: Cabeceras de la tabla de ejecuciones de myst-nb.
+TABLE_HEADERS = {"Document": "Documento", "Modified": "Modificado", "Method": "Método",
+                 "Run Time (s)": "Tiempo (s)", "Status": "Estado"}
+
+_ATTRIBUTE_RE = re.compile(r'((?:title|aria-label|data-bs-title|placeholder)=")([^"]*)(")')
+
+
+def translate_html(html: str) -> str:
+    """Aplica :data:`ATTRIBUTE_TEXT` y :data:`TABLE_HEADERS` a una página ya escrita."""
+    html = _ATTRIBUTE_RE.sub(lambda m: m.group(1) + ATTRIBUTE_TEXT.get(m.group(2), m.group(2))
+                             + m.group(3), html)
+    for english, spanish in TABLE_HEADERS.items():
+        html = html.replace(f'<th class="head"><p>{english}</p>', f'<th class="head"><p>{spanish}</p>')
+    return html
+
+
+def drop_repeated_scripts(html: str) -> str:
+    """Quita de ``<head>`` las líneas ``<script>…</script>`` idénticas a una anterior."""
+    end = html.find("</head>")
+    if end < 0:
+        return html
+    seen, lines = set(), []
+    for line in html[:end].split("\n"):
+        tag = line.strip()
+        if tag.startswith("<script") and tag.endswith("</script>"):
+            if tag in seen:
+                continue
+            seen.add(tag)
+        lines.append(line)
+    return "\n".join(lines) + html[end:]
+
+
+def fix_search_messages(js: str) -> str:
+    """Sustituye en ``translations.js`` los mensajes de :data:`SEARCH_MESSAGES`."""
+    for start, spanish in SEARCH_MESSAGES.items():
+        js = re.sub(rf'("{re.escape(start)}[^"]*": )"[^"]*"',
+                    lambda m: m.group(1) + json.dumps(spanish), js)
+    return js
+
+
+def _translate_output(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    messages = Path(app.outdir) / "_static" / "translations.js"
+    if messages.is_file():
+        messages.write_text(fix_search_messages(messages.read_text(encoding="utf-8")),
+                            encoding="utf-8")
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = drop_repeated_scripts(translate_html(text))
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
+def setup(app):
+    app.connect("build-finished", _translate_output)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
