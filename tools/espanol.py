@@ -20,8 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from docutils import nodes
 import sphinxcontrib.bibtex.plugin
+from docutils import nodes
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Symbol
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
@@ -33,6 +33,8 @@ from pybtex.style.template import (field as bib_field, first_of, join, names, op
 from sphinx.search.es import SearchSpanish
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+from cnnlab.glue import thousands
 
 
 # ------------------------------------------------------------------ bibliografía
@@ -180,15 +182,15 @@ class SpanishAuthorYear(AuthorYearReferenceStyle):
 
 # ------------------------------------------------------------------ miles
 
-THIN_SPACE = "\u202f"
 _BARE_INTEGER = re.compile(r"-?\d{5,}")
 
 
 def thin_thousands(text: str) -> str:
-    """«23587712» → «23 587 712»; cualquier otro texto (decimales, años, palabras) no cambia."""
-    if not _BARE_INTEGER.fullmatch(text):
-        return text
-    return f"{int(text):,}".replace(",", THIN_SPACE)
+    """«23587712» → «23 587 712»; cualquier otro texto (decimales, años, palabras) no cambia.
+
+    El formato es el de :func:`cnnlab.glue.thousands`, el mismo que usan los capítulos.
+    """
+    return thousands(int(text)) if _BARE_INTEGER.fullmatch(text) else text
 
 
 def _group_pasted_integers(app, doctree, docname) -> None:
