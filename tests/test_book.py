@@ -270,3 +270,13 @@ def test_execute_keeps_a_run_when_the_chapter_changes_meanwhile(tmp_path, monkey
     cache_dir = _isolated_execute(monkeypatch, tmp_path / "b", chapter, edited)
     assert len(bookcache.open_cache(cache_dir).list_cache_records()) == 1  # no se poda
     assert "cambió durante la ejecución" in capsys.readouterr().out
+
+
+def test_execute_with_echo_repeats_the_printed_lines_as_they_arrive(capsys):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print("época 1/2")'),
+                                         nbformat.v4.new_code_cell('print("época 2/2")')])
+    executed, _seconds = bookcache.execute(nb, "rapido", echo=True)
+    assert capsys.readouterr().out == "época 1/2\népoca 2/2\n"
+    assert [c.outputs[0]["text"] for c in executed.cells] == ["época 1/2\n", "época 2/2\n"]
+    bookcache.execute(nb, "rapido")
+    assert capsys.readouterr().out == ""

@@ -2,6 +2,7 @@
 las ejecuciones guardadas."""
 
 import shutil
+import sys
 
 import nbformat
 import pytest
@@ -105,3 +106,20 @@ def test_provenance_prints_the_fingerprint_of_the_imported_modules(capsys):
     assert "cnnlab.runtime" in info["paquete_modulos"]
     assert info["paquete_huella"] == fingerprint.digest(info["paquete_modulos"])
     assert f"huella {info['paquete_huella'][:fingerprint.SHORT]}" in capsys.readouterr().out
+
+
+def test_digest_with_the_running_python_is_the_package_digest():
+    modules = ["cnnlab", "cnnlab.training"]
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert bookcache.digest_with_python(here, modules) == fingerprint.digest(modules, bookcache.PACKAGE_ROOT)
+
+
+def test_digest_with_a_missing_python_says_what_to_install():
+    with pytest.raises(SystemExit, match="instala python2.1"):
+        bookcache.digest_with_python("2.1", ["cnnlab"])
+
+
+def test_python_version_of_an_executed_notebook():
+    nb = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python", "version": "3.12.1"}})
+    assert bookcache.python_version_of(nb) == "3.12"
+    assert bookcache.python_version_of(nbformat.v4.new_notebook()) is None

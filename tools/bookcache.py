@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -171,9 +172,21 @@ def output_texts(nb: nbformat.NotebookNode):
 # ---------------------------------------------------------------- ejecución
 
 
-def execute(nb: nbformat.NotebookNode, mode: str) -> tuple[nbformat.NotebookNode, float]:
-    """Ejecuta una copia del cuaderno con ``CNNLAB_MODE=mode`` en una carpeta temporal."""
+def execute(nb: nbformat.NotebookNode, mode: str,
+            echo: bool = False) -> tuple[nbformat.NotebookNode, float]:
+    """Ejecuta una copia del cuaderno con ``CNNLAB_MODE=mode`` en una carpeta temporal.
+
+    Con ``echo`` repite en la consola, según llega, lo que el cuaderno imprime (la tabla de
+    épocas, por ejemplo): si una ejecución remota se corta por tiempo, su registro dice hasta
+    dónde llegó y a qué ritmo.
+    """
     from nbclient import NotebookClient
+
+    class EchoClient(NotebookClient):
+        def output(self, outs, msg, display_id, cell_index):
+            if msg.get("msg_type") == "stream":
+                print(msg["content"].get("text", ""), end="", flush=True)
+            return super().output(outs, msg, display_id, cell_index)
 
     nb = copy.deepcopy(nb)
     previous = os.environ.get("CNNLAB_MODE")
@@ -183,9 +196,10 @@ def execute(nb: nbformat.NotebookNode, mode: str) -> tuple[nbformat.NotebookNode
         with tempfile.TemporaryDirectory() as cwd:
             # Los registros de C++ de TensorFlow (escritos directamente en el descriptor 2) van
             # a la consola de quien ejecuta, no a las salidas del capítulo.
-            NotebookClient(nb, timeout=None, kernel_name="python3",
-                           extra_arguments=["--IPKernelApp.capture_fd_output=False"],
-                           resources={"metadata": {"path": cwd}}).execute()
+            client = EchoClient if echo else NotebookClient
+            client(nb, timeout=None, kernel_name="python3",
+                   extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+                   resources={"metadata": {"path": cwd}}).execute()
     finally:
         if previous is None:
             os.environ.pop("CNNLAB_MODE", None)
@@ -253,16 +267,20 @@ def glued_value(nb: nbformat.NotebookNode, name: str):
         return text
 
 
-def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path = CACHE_DIR) -> None:
+def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path = CACHE_DIR,
+          digest: str | None = None) -> None:
     """Guarda en la caché un capítulo ya ejecutado (sustituye su entrada anterior).
 
     Con la ejecución se guarda la huella del paquete que imprimió su bloque de procedencia:
     los módulos de ``cnnlab`` que usó y la huella de su código (:mod:`cnnlab.fingerprint`).
+    ``digest`` la sustituye cuando el cuaderno corrió con otra versión de Python (la huella
+    guardada es siempre la de este Python; ver :func:`check_same_package`).
     """
     from jupyter_cache.base import CacheBundleIn
 
     data = {"execution_seconds": round(seconds, 1)}
-    modules, digest = glued_value(nb, "prov_paquete_modulos"), glued_value(nb, "prov_paquete_huella")
+    modules = glued_value(nb, "prov_paquete_modulos")
+    digest = digest or glued_value(nb, "prov_paquete_huella")
     if isinstance(modules, list) and isinstance(digest, str):
         data.update(cnnlab_modules=modules, cnnlab_digest=digest)
     cache = open_cache(cache_dir)
@@ -489,7 +507,7 @@ def cmd_execute(args) -> int:
 
 def cmd_run(args) -> int:
     path = find_chapter(args.chapter)
-    executed, seconds = execute(read_chapter(path), args.mode)
+    executed, seconds = execute(read_chapter(path), args.mode, echo=args.echo)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     executed.metadata["cnnlab"] = {"chapter": path.stem, "execution_seconds": round(seconds, 1),
@@ -531,18 +549,64 @@ def check_importable(executed: nbformat.NotebookNode, name: str) -> float:
     return float(seconds)
 
 
-def check_same_package(nb: nbformat.NotebookNode, name: str) -> None:
-    """Rechaza un cuaderno ejecutado con otro código de ``cnnlab`` que el de este repositorio."""
+def digest_with_python(version: str, modules: list[str]) -> str:
+    """La huella de ``modules`` calculada por Python ``version`` (``"3.12"``).
+
+    La huella compara árboles sintácticos (:mod:`ast`), cuyo volcado cambia entre versiones
+    de Python (3.12 añade ``type_params``): un cuaderno ejecutado con otra versión se
+    comprueba con un intérprete de esa versión, que debe estar en el ``PATH``
+    (``python3.12``). Solo usa la biblioteca estándar: no hace falta Keras.
+    """
+    from cnnlab import fingerprint
+
+    if version == f"{sys.version_info.major}.{sys.version_info.minor}":
+        return fingerprint.digest(modules, PACKAGE_ROOT)
+    exe = shutil.which(f"python{version}")
+    if exe is None:
+        raise SystemExit(f"El cuaderno se ejecutó con Python {version} y su huella del paquete "
+                         f"solo se puede comprobar con esa versión (el módulo ast cambia entre "
+                         f"versiones): instala python{version} o pon su carpeta en el PATH.")
+    script = ("import importlib.util, json, sys\n"
+              "spec = importlib.util.spec_from_file_location('huella', sys.argv[1])\n"
+              "module = importlib.util.module_from_spec(spec)\n"
+              "spec.loader.exec_module(module)\n"
+              "print(module.digest(json.loads(sys.argv[2]), sys.argv[3]))")
+    done = subprocess.run([exe, "-c", script, str(PACKAGE_ROOT / "cnnlab" / "fingerprint.py"),
+                           json.dumps(modules), str(PACKAGE_ROOT)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"python{version} no pudo calcular la huella del paquete: "
+                         f"{done.stderr.strip().splitlines()[-1:] or done.returncode}")
+    return done.stdout.strip()
+
+
+def check_same_package(nb: nbformat.NotebookNode, name: str,
+                       python_version: str | None = None) -> str:
+    """Rechaza un cuaderno ejecutado con otro código de ``cnnlab`` que el de este repositorio.
+
+    ``python_version`` es la versión de Python que lo ejecutó (``"3.12"``; por omisión, la de
+    este proceso). Devuelve la huella de esos módulos calculada con **este** Python, la que
+    guarda la caché para que ``status`` la compare aquí y en la CI.
+    """
     from cnnlab import fingerprint
 
     modules, digest = glued_value(nb, "prov_paquete_modulos"), glued_value(nb, "prov_paquete_huella")
     if not isinstance(modules, list) or not isinstance(digest, str):
         raise SystemExit(f"{name}: su bloque de procedencia no trae la huella del paquete; "
                          "ejecútalo con la versión actual del repositorio.")
-    if fingerprint.digest(modules, PACKAGE_ROOT) != digest:
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if digest_with_python(python_version or here, modules) != digest:
         raise SystemExit(f"{name}: se ejecutó con otro código de cnnlab (huella "
                          f"{digest[:fingerprint.SHORT]}); vuelve a ejecutarlo con el paquete de "
                          "este repositorio.")
+    return fingerprint.digest(modules, PACKAGE_ROOT)
+
+
+def python_version_of(executed: nbformat.NotebookNode) -> str | None:
+    """``"3.12"`` si el cuaderno ejecutado dice con qué Python corrió su núcleo."""
+    version = executed.metadata.get("language_info", {}).get("version", "")
+    match = re.match(r"(\d+\.\d+)", str(version))
+    return match.group(1) if match else None
 
 
 def cmd_import(args) -> int:
@@ -551,8 +615,8 @@ def cmd_import(args) -> int:
         path = find_chapter(executed.metadata.get("cnnlab", {}).get("chapter") or name)
         seconds = check_importable(executed, Path(name).name)
         nb = merged(read_chapter(path), executed, Path(name).name)
-        check_same_package(nb, Path(name).name)
-        store(path, nb, seconds)
+        digest = check_same_package(nb, Path(name).name, python_version_of(executed))
+        store(path, nb, seconds, digest=digest)
         print(f"{path.stem}: importado a cache/ ({seconds / 60:.1f} min de ejecución)")
     for entry in prune():
         print(f"Eliminada de la caché una entrada vieja: {entry}")
@@ -631,6 +695,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("chapter")
     p.add_argument("--mode", choices=["rapido", "completo"], default="rapido")
     p.add_argument("--out", required=True)
+    p.add_argument("--echo", action="store_true",
+                   help="repite en la consola lo que imprime el cuaderno, según llega")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("import")
     p.add_argument("files", nargs="+")
