@@ -245,7 +245,7 @@ def _isolated_execute(monkeypatch, tmp_path, chapter, later):
     """cmd_execute sobre una caché temporal; el capítulo se lee como ``later`` tras ejecutarse."""
     cache_dir = tmp_path / "cache"
     for fn in (bookcache.store, bookcache.rekey):
-        monkeypatch.setattr(fn, "__defaults__", (cache_dir,))
+        monkeypatch.setattr(fn, "__defaults__", (cache_dir,) + fn.__defaults__[1:])
     monkeypatch.setattr(bookcache.prune, "__defaults__", (cache_dir, frozenset()))
     before = bookcache.read_chapter(chapter)
     reads = iter([before])
