@@ -111,6 +111,7 @@ def test_provenance_prints_the_fingerprint_of_the_imported_modules(capsys):
 def test_digest_with_the_running_python_is_the_package_digest():
     modules = ["cnnlab", "cnnlab.training"]
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert bookcache.PYTHON_VERSION == here
     assert bookcache.digest_with_python(here, modules) == fingerprint.digest(modules, bookcache.PACKAGE_ROOT)
 
 

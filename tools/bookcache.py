@@ -40,6 +40,8 @@ CACHE_DIR = ROOT / "cache"
 PACKAGE_ROOT = ROOT / "code"
 FULL_RE = re.compile(r"Procedencia de esta ejecución\s*\n\s*Modo:\s+completo\b")
 SETUP_MARKER = "# Preparación (Colab)"
+#: La versión de este Python (``"3.11"``): la huella del paquete depende de ella.
+PYTHON_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 #: Rutas absolutas que no deben aparecer en ninguna salida publicada.
 PRIVATE_PATH_RE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\[A-Za-z])")
 
@@ -559,7 +561,7 @@ def digest_with_python(version: str, modules: list[str]) -> str:
     """
     from cnnlab import fingerprint
 
-    if version == f"{sys.version_info.major}.{sys.version_info.minor}":
+    if version == PYTHON_VERSION:
         return fingerprint.digest(modules, PACKAGE_ROOT)
     exe = shutil.which(f"python{version}")
     if exe is None:
@@ -594,12 +596,14 @@ def check_same_package(nb: nbformat.NotebookNode, name: str,
     if not isinstance(modules, list) or not isinstance(digest, str):
         raise SystemExit(f"{name}: su bloque de procedencia no trae la huella del paquete; "
                          "ejecútalo con la versión actual del repositorio.")
-    here = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if digest_with_python(python_version or here, modules) != digest:
+    local = fingerprint.digest(modules, PACKAGE_ROOT)
+    ran_with = python_version or PYTHON_VERSION
+    expected = local if ran_with == PYTHON_VERSION else digest_with_python(ran_with, modules)
+    if expected != digest:
         raise SystemExit(f"{name}: se ejecutó con otro código de cnnlab (huella "
                          f"{digest[:fingerprint.SHORT]}); vuelve a ejecutarlo con el paquete de "
                          "este repositorio.")
-    return fingerprint.digest(modules, PACKAGE_ROOT)
+    return local
 
 
 def python_version_of(executed: nbformat.NotebookNode) -> str | None:
