@@ -174,13 +174,14 @@ def output_texts(nb: nbformat.NotebookNode):
 # ---------------------------------------------------------------- ejecución
 
 
-def execute(nb: nbformat.NotebookNode, mode: str,
-            echo: bool = False) -> tuple[nbformat.NotebookNode, float]:
+def execute(nb: nbformat.NotebookNode, mode: str, echo: bool = False,
+            runs_dir: Path | None = None) -> tuple[nbformat.NotebookNode, float]:
     """Ejecuta una copia del cuaderno con ``CNNLAB_MODE=mode`` en una carpeta temporal.
 
     Con ``echo`` repite en la consola, según llega, lo que el cuaderno imprime (la tabla de
     épocas, por ejemplo): si una ejecución remota se corta por tiempo, su registro dice hasta
-    dónde llegó y a qué ritmo.
+    dónde llegó y a qué ritmo. ``runs_dir`` es la carpeta de entrenamientos publicados que el
+    capítulo puede leer (:func:`write_runs`, ``CNNLAB_RUNS_DIR``).
     """
     from nbclient import NotebookClient
 
@@ -191,8 +192,13 @@ def execute(nb: nbformat.NotebookNode, mode: str,
             return super().output(outs, msg, display_id, cell_index)
 
     nb = copy.deepcopy(nb)
-    previous = os.environ.get("CNNLAB_MODE")
-    os.environ["CNNLAB_MODE"] = mode
+    variables = {"CNNLAB_MODE": mode, RUNS_DIR_ENV: str(runs_dir) if runs_dir else None}
+    previous = {name: os.environ.get(name) for name in variables}
+    for name, value in variables.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     start = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory() as cwd:
@@ -203,10 +209,11 @@ def execute(nb: nbformat.NotebookNode, mode: str,
                    extra_arguments=["--IPKernelApp.capture_fd_output=False"],
                    resources={"metadata": {"path": cwd}}).execute()
     finally:
-        if previous is None:
-            os.environ.pop("CNNLAB_MODE", None)
-        else:
-            os.environ["CNNLAB_MODE"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return nb, time.perf_counter() - start
 
 
@@ -274,7 +281,8 @@ def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path
     """Guarda en la caché un capítulo ya ejecutado (sustituye su entrada anterior).
 
     Con la ejecución se guarda la huella del paquete que imprimió su bloque de procedencia:
-    los módulos de ``cnnlab`` que usó y la huella de su código (:mod:`cnnlab.fingerprint`).
+    los módulos de ``cnnlab`` que usó y la huella de su código (:mod:`cnnlab.fingerprint`),
+    y la huella de cada entrenamiento publicado que leyó (:func:`runs_read`).
     ``digest`` la sustituye cuando el cuaderno corrió con otra versión de Python (la huella
     guardada es siempre la de este Python; ver :func:`check_same_package`).
     """
@@ -285,6 +293,8 @@ def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path
     digest = digest or glued_value(nb, "prov_paquete_huella")
     if isinstance(modules, list) and isinstance(digest, str):
         data.update(cnnlab_modules=modules, cnnlab_digest=digest)
+    if runs_read(nb):
+        data["runs_read"] = runs_read(nb)
     cache = open_cache(cache_dir)
     for record in cache.list_cache_records():
         if record.uri == uri(path):
@@ -381,9 +391,11 @@ def without_fingerprint(cache_dir: Path) -> list[str]:
 
 def status(cache_dir: Path) -> dict[str, str]:
     """Estado de cada capítulo en una caché: «al día», «sin ejecutar», «desactualizado»,
-    «desactualizado: cnnlab cambió» o «no completo»."""
+    «desactualizado: cnnlab cambió», «desactualizado: cambió un entrenamiento que reutiliza»
+    o «no completo»."""
     cache = open_cache(cache_dir)
     uris = {r.uri for r in cache.list_cache_records()}
+    current = {name: run_digest(text) for name, (_, text) in published_runs(cache_dir).items()}
     states = {}
     for path in chapters():
         try:
@@ -396,9 +408,92 @@ def status(cache_dir: Path) -> dict[str, str]:
             states[path.stem] = "no completo"
         elif package_changed(record):
             states[path.stem] = PACKAGE_CHANGED
+        elif changed_runs(record.data.get("runs_read", {}), current):
+            states[path.stem] = RUNS_CHANGED
         else:
             states[path.stem] = "al día"
     return states
+
+
+# ---------------------------------------------------------------- entrenamientos publicados
+
+#: La variable con la que el capítulo encuentra los entrenamientos publicados (cnnlab.runs).
+RUNS_DIR_ENV = "CNNLAB_RUNS_DIR"
+RUN_PREFIX, RUN_READ_PREFIX = "run_", "run_leido_"
+RUNS_CHANGED = "desactualizado: cambió un entrenamiento que reutiliza"
+
+
+def run_digest(text: str) -> str:
+    """La huella de un entrenamiento publicado (la misma que anota ``cnnlab.runs.load``)."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def runs_published_by(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Los entrenamientos que publicó un cuaderno ejecutado: nombre → su JSON."""
+    return {name[len(RUN_PREFIX):]: value for name in glued(nb)
+            if name.startswith(RUN_PREFIX) and not name.startswith(RUN_READ_PREFIX)
+            and isinstance(value := glued_value(nb, name), str)}
+
+
+def runs_read(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Los entrenamientos publicados que leyó un cuaderno ejecutado: nombre → huella."""
+    return {name[len(RUN_READ_PREFIX):]: glued_value(nb, name) for name in glued(nb)
+            if name.startswith(RUN_READ_PREFIX)}
+
+
+def published_runs(cache_dir: Path = CACHE_DIR,
+                   newer: dict[str, nbformat.NotebookNode] | None = None,
+                   exclude: str | None = None) -> dict[str, tuple[str, str]]:
+    """Los entrenamientos publicados en la caché: nombre → (capítulo que lo publicó, JSON).
+
+    ``newer`` (capítulo → cuaderno ejecutado) sustituye a lo que la caché tiene de esos
+    capítulos: una tanda en otra máquina lee lo que acaban de publicar los capítulos que
+    corrieron antes. ``exclude`` deja fuera un capítulo (el que se va a ejecutar).
+    """
+    sources: dict[str, nbformat.NotebookNode] = {}
+    if cache_dir.exists():
+        cache = open_cache(cache_dir)
+        for record in cache.list_cache_records():
+            sources[Path(record.uri).stem] = cache.get_cache_bundle(record.pk).nb
+    sources.update(newer or {})
+    found: dict[str, tuple[str, str]] = {}
+    for chapter, nb in sorted(sources.items()):
+        if chapter == exclude:
+            continue
+        for name, text in runs_published_by(nb).items():
+            if name in found:
+                raise SystemExit(f"El entrenamiento publicado {name!r} lo publican dos capítulos "
+                                 f"({found[name][0]} y {chapter}): cambia el nombre en uno de ellos.")
+            found[name] = (chapter, text)
+    return found
+
+
+def write_runs(folder: Path, runs: dict[str, tuple[str, str]]) -> Path:
+    """Escribe cada entrenamiento publicado como ``folder/NOMBRE.json`` (lo lee cnnlab.runs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (_chapter, text) in runs.items():
+        (folder / f"{name}.json").write_text(text, encoding="utf-8")
+    return folder
+
+
+def changed_runs(read: dict[str, str], current: dict[str, str]) -> list[str]:
+    """Los entrenamientos leídos cuya huella ya no es la del publicado ahora (o que ya no está)."""
+    return sorted(name for name, digest in read.items() if current.get(name) != digest)
+
+
+def check_runs_current(nb: nbformat.NotebookNode, name: str, cache_dir: Path = CACHE_DIR) -> None:
+    """Rechaza un cuaderno que leyó entrenamientos distintos de los que publica hoy la caché."""
+    published = published_runs(cache_dir)
+    current = {run: run_digest(text) for run, (_, text) in published.items()}
+    stale = changed_runs(runs_read(nb), current)
+    if stale:
+        owners = ", ".join(f"{run} ({published[run][0] if run in published else 'nadie lo publica'})"
+                           for run in stale)
+        raise SystemExit(f"{name}: leyó entrenamientos publicados que no son los de la caché: "
+                         f"{owners}. Importa antes los capítulos que los publican, o vuelve a "
+                         "ejecutarlo.")
 
 
 def copy_cache(dest: Path) -> Path:
@@ -490,7 +585,9 @@ def cmd_execute(args) -> int:
     for i, path in enumerate(targets, 1):
         print(f"[{i}/{len(targets)}] {path.stem}: ejecutando en modo completo…", flush=True)
         nb = read_chapter(path)
-        executed, seconds = execute(nb, "completo")
+        with tempfile.TemporaryDirectory() as runs_tmp:
+            runs_dir = write_runs(Path(runs_tmp), published_runs(exclude=path.stem))
+            executed, seconds = execute(nb, "completo", runs_dir=runs_dir)
         store(path, merged(nb, executed, path.stem), seconds)
         print(f"[{i}/{len(targets)}] {path.stem}: guardado en cache/ ({seconds / 60:.1f} min)", flush=True)
         stored.add(uri(path))
@@ -509,9 +606,16 @@ def cmd_execute(args) -> int:
 
 def cmd_run(args) -> int:
     path = find_chapter(args.chapter)
-    executed, seconds = execute(read_chapter(path), args.mode, echo=args.echo)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    # En modo completo lee lo publicado en la caché y en los cuadernos de --out (una tanda).
+    batch = {p.stem: nbformat.read(p, as_version=4) for p in sorted(out.glob("*.ipynb"))}
+    with tempfile.TemporaryDirectory() as tmp:  # una copia de la caché: leerla no cambia cache/
+        runs_dir = (write_runs(Path(tmp) / "runs", published_runs(
+            copy_cache(Path(tmp) / "cache"), newer=batch, exclude=path.stem))
+            if args.mode == "completo" else None)
+        executed, seconds = execute(read_chapter(path), args.mode, echo=args.echo,
+                                    runs_dir=runs_dir)
     executed.metadata["cnnlab"] = {"chapter": path.stem, "execution_seconds": round(seconds, 1),
                                    "mode": args.mode}
     nbformat.write(executed, out / f"{path.stem}.ipynb")
@@ -620,6 +724,7 @@ def cmd_import(args) -> int:
         seconds = check_importable(executed, Path(name).name)
         nb = merged(read_chapter(path), executed, Path(name).name)
         digest = check_same_package(nb, Path(name).name, python_version_of(executed))
+        check_runs_current(nb, Path(name).name)
         store(path, nb, seconds, digest=digest)
         print(f"{path.stem}: importado a cache/ ({seconds / 60:.1f} min de ejecución)")
     for entry in prune():
