@@ -293,8 +293,9 @@ def store(path: Path, nb: nbformat.NotebookNode, seconds: float, cache_dir: Path
     digest = digest or glued_value(nb, "prov_paquete_huella")
     if isinstance(modules, list) and isinstance(digest, str):
         data.update(cnnlab_modules=modules, cnnlab_digest=digest)
-    if runs_read(nb):
-        data["runs_read"] = runs_read(nb)
+    read = runs_read(nb)
+    if read:
+        data["runs_read"] = read
     cache = open_cache(cache_dir)
     for record in cache.list_cache_records():
         if record.uri == uri(path):
@@ -608,12 +609,12 @@ def cmd_run(args) -> int:
     path = find_chapter(args.chapter)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    # En modo completo lee lo publicado en la caché y en los cuadernos de --out (una tanda).
-    batch = {p.stem: nbformat.read(p, as_version=4) for p in sorted(out.glob("*.ipynb"))}
     with tempfile.TemporaryDirectory() as tmp:  # una copia de la caché: leerla no cambia cache/
-        runs_dir = (write_runs(Path(tmp) / "runs", published_runs(
-            copy_cache(Path(tmp) / "cache"), newer=batch, exclude=path.stem))
-            if args.mode == "completo" else None)
+        runs_dir = None
+        if args.mode == "completo":  # lo publicado en la caché y en los cuadernos de --out (una tanda)
+            batch = {p.stem: nbformat.read(p, as_version=4) for p in sorted(out.glob("*.ipynb"))}
+            runs_dir = write_runs(Path(tmp) / "runs", published_runs(
+                copy_cache(Path(tmp) / "cache"), newer=batch, exclude=path.stem))
         executed, seconds = execute(read_chapter(path), args.mode, echo=args.echo,
                                     runs_dir=runs_dir)
     executed.metadata["cnnlab"] = {"chapter": path.stem, "execution_seconds": round(seconds, 1),
