@@ -59,6 +59,13 @@ def test_no_private_names_or_paths_in_cached_outputs(cache_copy):
                 assert out.get("name") != "stderr", f"{uri}: salida en stderr"
 
 
+def test_no_object_echoes_in_cached_outputs(cache_copy):
+    """Ni «<matplotlib.legend.Legend at 0x…>» ni «Text(…)» bajo una celda publicada."""
+    for uri, nb in cached_notebooks(cache_copy):
+        echoes = [t[:120] for t in bookcache.output_texts(nb) if bookcache.OBJECT_ECHO_RE.search(t)]
+        assert not echoes, f"{uri}: ecos de objetos en las salidas: {echoes}"
+
+
 def test_private_names_match_whole_words_only():
     assert not bookcache.mentions("una ventana de 3×3", "ana")
     assert bookcache.mentions("/home/ana/datos", "ana") and bookcache.mentions("ana@pc", "ana")

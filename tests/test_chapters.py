@@ -10,6 +10,7 @@ from cnnlab.claims import FAILED
 
 CHAPTERS = bookcache.all_notebooks()
 PRIVATE = bookcache.PRIVATE_PATH_RE
+ECHO = bookcache.OBJECT_ECHO_RE
 
 
 def cache_fingerprint() -> str:
@@ -38,3 +39,5 @@ def test_chapter_runs_in_quick_mode(chapter):
     assert not failed, f"afirmaciones del capítulo que no se cumplen en modo rápido: {failed}"
     leaks = [t[:200] for t in texts if PRIVATE.search(t)]
     assert not leaks, f"rutas absolutas en las salidas: {leaks}"
+    echoes = [t[:120] for t in texts if ECHO.search(t)]
+    assert not echoes, f"ecos de objetos bajo una celda (termínala con fig.tight_layout()): {echoes}"

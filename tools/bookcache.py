@@ -44,6 +44,8 @@ SETUP_MARKER = "# Preparación (Colab)"
 PYTHON_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 #: Rutas absolutas que no deben aparecer en ninguna salida publicada.
 PRIVATE_PATH_RE = re.compile(r"(/root\b|/home/|/work/|/tmp/|/Users/|[A-Za-z]:\\[A-Za-z])")
+#: El eco del objeto que devolvió la última línea de una celda (``<… at 0x7f…>``, ``Text(…)``).
+OBJECT_ECHO_RE = re.compile(r"<[\w.]+(?: object)? at 0x[0-9a-f]+>|^(?:Text|Legend)\(", re.MULTILINE)
 
 
 def mentions(text: str, name: str) -> bool:
