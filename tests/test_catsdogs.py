@@ -88,6 +88,8 @@ def test_missing_dataset_folder(tmp_path, monkeypatch):
 def test_bad_img_size(cd_dir):
     with pytest.raises(ValueError, match="al menos 32"):
         catsdogs.load_cats_dogs(16)
+    with pytest.raises(TypeError, match="img_size .* debe ser un entero positivo"):
+        catsdogs.load_cats_dogs(160.0)
 
 
 def test_fingerprint_changes_with_content(cd_dir):

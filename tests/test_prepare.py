@@ -83,9 +83,17 @@ def test_download_errors_say_network_or_checksum(no_data_dir, monkeypatch, error
     def failing(*args, **kwargs):
         raise error
 
+    from keras.src.utils import file_utils
+
+    from cnnlab import catsdogs, transfer
+
     monkeypatch.setattr(keras.utils, "get_file", failing)
-    for load in (data.load_cifar10, data.load_mnist):
-        with pytest.raises(data.DataError, match=says) as info:
+    monkeypatch.setattr(file_utils, "get_file", failing)  # el que usa keras.applications
+    loads = (data.load_cifar10, data.load_mnist, catsdogs.filtered_folder,
+             lambda: transfer.resnet50(img_size=64, include_top=False),
+             lambda: transfer.resnet50(img_size=224, include_top=True))
+    for load in loads:
+        with pytest.raises((data.DataError, transfer.WeightsError), match=says) as info:
             load()
         assert "python -m cnnlab.prepare" in str(info.value)
         assert "shared" not in str(info.value)

@@ -31,6 +31,7 @@ import numpy as np
 from cnnlab import runtime
 from cnnlab import data
 from cnnlab.data import DataError
+from cnnlab.validation import positive_int
 
 CLASS_NAMES = ["gato", "perro"]
 #: Subcarpetas de cada división, en el orden de las etiquetas (0 = gato, 1 = perro).
@@ -43,9 +44,9 @@ FILTERED_COUNTS = {"train": 1000, "validation": 500}  # imágenes por clase
 FILTERED_FINGERPRINT = "8ab0f64eb6f16d8c05191410eaab6bb358bf4ad87e0047484b76149c617fa9e0"
 PET_IMAGES_FOLDERS = ("Cat", "Dog")
 
-FIX = ("define CNNLAB_DATA_DIR con una carpeta que contenga cats_and_dogs_filtered/ "
-       "(descomprime allí cats_and_dogs_filtered.zip del tutorial de TensorFlow), o quita la "
-       "variable para que el libro lo descargue")
+FIX = ("pon cats_and_dogs_filtered.zip (el del tutorial de TensorFlow) en una carpeta ORIGEN, "
+       "prepara una copia local con «python -m cnnlab.prepare ORIGEN CARPETA» y define "
+       "CNNLAB_DATA_DIR=CARPETA, o quita la variable para que el libro lo descargue")
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -111,8 +112,9 @@ def read_images(files: list[Path], img_size: int) -> np.ndarray:
 
 
 def _check_size(img_size: int) -> None:
-    if not isinstance(img_size, (int, np.integer)) or img_size < 32:
-        raise ValueError(f"img_size debe ser un entero de al menos 32 (ResNet50 lo exige) y vale "
+    positive_int("img_size", img_size, "el lado de las imágenes en píxeles")
+    if img_size < 32:
+        raise ValueError(f"img_size debe ser de al menos 32 (ResNet50 lo exige) y vale "
                          f"{img_size!r}. Usa por ejemplo 160 o 224.")
 
 
@@ -138,8 +140,9 @@ def filtered_folder() -> tuple[Path, str]:
         path = Path(keras.utils.get_file(fname=f"{FILTERED_NAME}.zip", origin=FILTERED_URL,
                                          extract=True))
     except Exception as err:
-        raise DataError(f"No se pudo descargar {FILTERED_NAME}.zip desde {FILTERED_URL} "
-                        f"({type(err).__name__}). Solución: conéctate a internet, o {FIX}.") from None
+        raise DataError(f"No se pudo descargar {FILTERED_NAME}.zip desde {FILTERED_URL}: "
+                        f"{data.download_failure(err)}. Solución: conéctate a internet, o "
+                        f"{FIX}.") from None
     # Según la versión de Keras, get_file devuelve la carpeta extraída o el ZIP.
     for candidate in (path / FILTERED_NAME, path, path.parent / FILTERED_NAME):
         if (candidate / "train").is_dir():

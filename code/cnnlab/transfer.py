@@ -24,7 +24,7 @@ import numpy as np
 from keras import layers
 
 from cnnlab import runtime
-from cnnlab.data import file_md5
+from cnnlab.data import download_failure, file_md5
 from cnnlab.training import Result
 
 FINE_TUNE_AT = 100
@@ -38,8 +38,10 @@ CLASS_NAMES_FILE = "imagenet_classes.txt"
 IMAGENET_DOGS = range(151, 269)
 IMAGENET_CATS = range(281, 286)
 
-FIX_WEIGHTS = ("descarga el archivo de pesos de Keras y ponlo en CNNLAB_DATA_DIR con ese "
-               "mismo nombre, o quita CNNLAB_DATA_DIR para que keras.applications lo descargue")
+FIX_WEIGHTS = ("pon el archivo de pesos oficial de Keras en una carpeta ORIGEN, prepara una "
+               "copia local con «python -m cnnlab.prepare ORIGEN CARPETA» y define "
+               "CNNLAB_DATA_DIR=CARPETA, o quita CNNLAB_DATA_DIR para que keras.applications "
+               "lo descargue")
 
 
 class WeightsError(RuntimeError):
@@ -56,7 +58,7 @@ def weights_path(include_top: bool = False) -> Path | None:
 
 def resnet50(img_size: int | None = 224, include_top: bool = False,
              weights: str | Path | None = "imagenet") -> keras.Model:
-    """ResNet50 de ``keras.applications`` con pesos verificados.
+    """ResNet50 de ``keras.applications`` con los pesos de ImageNet (o los que se le den).
 
     ``weights``: ``"imagenet"`` (archivo local de ``CNNLAB_DATA_DIR`` o descarga de Keras),
     una ruta a un ``.h5``, o ``None`` para pesos aleatorios (solo si se pide explícitamente).
@@ -107,8 +109,8 @@ def _download_resnet50(include_top: bool, shape: tuple[int, int, int]) -> keras.
     except Exception as err:
         name = TOP_FILE if include_top else NOTOP_FILE
         raise WeightsError(
-            f"No se pudieron descargar los pesos {name} ({type(err).__name__}). Solución: "
-            "conéctate a internet, o pon ese archivo en una carpeta y define CNNLAB_DATA_DIR."
+            f"No se pudieron descargar los pesos {name}: {download_failure(err)}. "
+            f"Solución: conéctate a internet, o {FIX_WEIGHTS}."
         ) from None
     runtime.register_dataset(runtime.DatasetRecord(
         f"Pesos ResNet50 ImageNet ({'con' if include_top else 'sin'} cabeza)",
