@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 import bookcache
+import fakeruns
 
 CHAPTERS = bookcache.chapters()
 IDS = [p.stem for p in CHAPTERS]
@@ -92,8 +93,7 @@ def test_import_refuses_changed_code_and_quick_runs(tmp_path):
     with pytest.raises(SystemExit, match="no tiene un bloque de procedencia en modo completo"):
         bookcache.merged(nb, quick, "rapido.ipynb")
     full = nbformat.from_dict(nb)
-    [c for c in full.cells if c.cell_type == "code"][-1].outputs = [nbformat.v4.new_output(
-        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
+    [c for c in full.cells if c.cell_type == "code"][-1].outputs = fakeruns.provenance_outputs()
     merged = bookcache.merged(nb, full, "completo.ipynb")
     assert bookcache.full_provenance(merged)
 
@@ -123,8 +123,7 @@ def test_store_replaces_and_prune_removes(tmp_path):
     chapter = CHAPTERS[0]
     nb = bookcache.read_chapter(chapter)
     full = nbformat.from_dict(nb)
-    [c for c in full.cells if c.cell_type == "code"][-1].outputs = [nbformat.v4.new_output(
-        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
+    [c for c in full.cells if c.cell_type == "code"][-1].outputs = fakeruns.provenance_outputs()
     cache_dir = tmp_path / "cache"
     bookcache.store(chapter, bookcache.merged(nb, full, "a"), 1.0, cache_dir)
     bookcache.store(chapter, bookcache.merged(nb, full, "b"), 2.0, cache_dir)
@@ -168,8 +167,7 @@ def _full_run_of(nb, mode="completo", seconds=120.0):
     executed = nbformat.from_dict(nb)
     for i, cell in enumerate(c for c in executed.cells if c.cell_type == "code"):
         cell.execution_count = i + 1
-    [c for c in executed.cells if c.cell_type == "code"][-1].outputs = [nbformat.v4.new_output(
-        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
+    [c for c in executed.cells if c.cell_type == "code"][-1].outputs = fakeruns.provenance_outputs()
     executed.metadata["cnnlab"] = {"chapter": "x", "mode": mode, "execution_seconds": seconds}
     return executed
 

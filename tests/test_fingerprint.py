@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 import bookcache
+import fakeruns
 from cnnlab import fingerprint
 
 TRAINING = (bookcache.PACKAGE_ROOT / "cnnlab" / "training.py").read_text(encoding="utf-8")
@@ -45,13 +46,7 @@ def _stored_run(tmp_path, modules):
     nb = bookcache.read_chapter(chapter)
     full = nbformat.from_dict(nb)
     code = [c for c in full.cells if c.cell_type == "code"]
-    code[-1].outputs = [nbformat.v4.new_output(
-        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
-    for name, value in (("prov_paquete_modulos", modules),
-                        ("prov_paquete_huella", fingerprint.digest(modules))):
-        code[-1].outputs.append(nbformat.v4.new_output(
-            "display_data", data={"application/papermill.record/text/plain": repr(value)},
-            metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}}))
+    code[-1].outputs = fakeruns.provenance_outputs(modules=modules)
     cache_dir = tmp_path / "cache"
     bookcache.store(chapter, bookcache.merged(nb, full, "a"), 1.0, cache_dir)
     return chapter, cache_dir
@@ -69,6 +64,17 @@ def test_changing_the_optimizer_makes_the_chapter_stale(tmp_path, monkeypatch):
     training.write_text(TRAINING.replace("keras.optimizers.Adam(", "keras.optimizers.SGD("),
                         encoding="utf-8")
     assert bookcache.status(cache_dir)[chapter.stem] == bookcache.PACKAGE_CHANGED
+
+
+def test_a_run_without_fingerprint_is_stale(tmp_path):
+    chapter = bookcache.chapters()[0]
+    nb = bookcache.read_chapter(chapter)
+    full = nbformat.from_dict(nb)
+    code = [c for c in full.cells if c.cell_type == "code"]
+    code[-1].outputs = fakeruns.provenance_outputs(modules=None)
+    cache_dir = tmp_path / "cache"
+    bookcache.store(chapter, bookcache.merged(nb, full, "a"), 1.0, cache_dir)
+    assert bookcache.status(cache_dir)[chapter.stem] == bookcache.PACKAGE_UNKNOWN
 
 
 def test_build_names_the_chapters_whose_package_changed(tmp_path, monkeypatch, capsys):

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 import bookcache
+import fakeruns
 from cnnlab import runs, runtime
 from cnnlab.training import Result
 
@@ -120,20 +121,13 @@ def test_first_epochs_needs_the_validation_history():
 # ------------------------------------------------------------------ bookcache
 
 
-def _glue_output(name, value):
-    return nbformat.v4.new_output(
-        "display_data", data={"application/papermill.record/text/plain": repr(value)},
-        metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}})
-
-
 def _store(chapter, cache_dir, glue):
     """Guarda una «ejecución completa» de ``chapter`` que pegó ``glue`` (nombre → valor)."""
     nb = bookcache.read_chapter(chapter)
     full = nbformat.from_dict(nb)
     code = [c for c in full.cells if c.cell_type == "code"]
-    code[-1].outputs = [nbformat.v4.new_output(
-        "stream", name="stdout", text="Procedencia de esta ejecución\n  Modo:        completo\n")]
-    code[-1].outputs += [_glue_output(name, value) for name, value in glue.items()]
+    code[-1].outputs = fakeruns.provenance_outputs()
+    code[-1].outputs += [fakeruns.glue_output(name, value) for name, value in glue.items()]
     merged = bookcache.merged(nb, full, chapter.stem)
     bookcache.store(chapter, merged, 1.0, cache_dir)
     return merged

@@ -369,33 +369,31 @@ def rekey(path: Path, cache_dir: Path = CACHE_DIR) -> bool:
 
 
 PACKAGE_CHANGED = "desactualizado: cnnlab cambió"
+#: Sin huella no se puede saber con qué código de cnnlab se ejecutó: se vuelve a ejecutar.
+PACKAGE_UNKNOWN = "desactualizado: sin huella de cnnlab"
 
 
 def package_changed(record) -> bool:
     """``True`` si cambió el código de algún módulo de ``cnnlab`` que usó la ejecución.
 
-    Las ejecuciones guardadas antes de que la caché registrara la huella no la tienen: se
-    aceptan (y ``status`` las nombra) hasta que se vuelvan a ejecutar.
+    Una ejecución sin huella (sin la lista de módulos o sin su resumen) no se puede comprobar:
+    :func:`status` la marca aparte, como desactualizada.
     """
     from cnnlab import fingerprint
 
     modules, digest = record.data.get("cnnlab_modules"), record.data.get("cnnlab_digest")
-    if not modules or not digest:
-        return False
     return fingerprint.digest(modules, PACKAGE_ROOT) != digest
 
 
-def without_fingerprint(cache_dir: Path) -> list[str]:
-    """Capítulos cuya ejecución en la caché es anterior a la huella del paquete."""
-    cache = open_cache(cache_dir)
-    return sorted(Path(r.uri).stem for r in cache.list_cache_records()
-                  if not r.data.get("cnnlab_digest"))
+def has_fingerprint(record) -> bool:
+    """Si la ejecución guardada anotó qué módulos de ``cnnlab`` usó y su huella."""
+    return bool(record.data.get("cnnlab_modules") and record.data.get("cnnlab_digest"))
 
 
 def status(cache_dir: Path) -> dict[str, str]:
     """Estado de cada capítulo en una caché: «al día», «sin ejecutar», «desactualizado»,
-    «desactualizado: cnnlab cambió», «desactualizado: cambió un entrenamiento que reutiliza»
-    o «no completo»."""
+    «desactualizado: cnnlab cambió», «desactualizado: sin huella de cnnlab»,
+    «desactualizado: cambió un entrenamiento que reutiliza» o «no completo»."""
     cache = open_cache(cache_dir)
     uris = {r.uri for r in cache.list_cache_records()}
     current = {name: run_digest(text) for name, (_, text) in published_runs(cache_dir).items()}
@@ -409,6 +407,8 @@ def status(cache_dir: Path) -> dict[str, str]:
         cached = cache.get_cache_bundle(record.pk).nb
         if not full_provenance(cached):
             states[path.stem] = "no completo"
+        elif not has_fingerprint(record):
+            states[path.stem] = PACKAGE_UNKNOWN
         elif package_changed(record):
             states[path.stem] = PACKAGE_CHANGED
         elif changed_runs(record.data.get("runs_read", {}), current):
@@ -544,11 +544,6 @@ def cmd_status(_args) -> int:
         states = status(copy_cache(Path(tmp) / "cache"))
     for name, state in states.items():
         print(f"{name:<40} {state}")
-    with tempfile.TemporaryDirectory() as tmp:
-        legacy = without_fingerprint(copy_cache(Path(tmp) / "cache"))
-    if legacy:
-        print("Sin huella del paquete (ejecutados antes de registrarla; se aceptan hasta que se "
-              "vuelvan a ejecutar): " + ", ".join(legacy))
     bad = {name: state for name, state in states.items() if state != "al día"}
     if bad:
         report_stale(bad)
