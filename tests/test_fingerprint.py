@@ -130,3 +130,28 @@ def test_python_version_of_an_executed_notebook():
     nb = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python", "version": "3.12.1"}})
     assert bookcache.python_version_of(nb) == "3.12"
     assert bookcache.python_version_of(nbformat.v4.new_notebook()) is None
+
+
+def test_huella_finds_the_commits_whose_package_gives_that_digest(tmp_path):
+    """``bookcache huella``: una huella impresa lleva a los commits del paquete que la dan."""
+    import subprocess
+
+    def commit(source: str, message: str) -> str:
+        init = tmp_path / "code" / "cnnlab" / "__init__.py"
+        init.parent.mkdir(parents=True, exist_ok=True)
+        init.write_text(source, encoding="utf-8")
+        git = ["git", "-C", str(tmp_path), "-c", "user.name=x", "-c", "user.email=x@x"]
+        subprocess.run(git + ["add", "."], check=True)
+        subprocess.run(git + ["commit", "-qm", message], check=True)
+        return fingerprint.digest(["cnnlab"], tmp_path / "code")
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    first = commit("X = 1\n", "uno")
+    second = commit("X = 2\n", "dos")
+    same = commit('"""Solo cambia la explicación."""\nX = 2\n', "tres")
+    assert same == second != first
+    found = bookcache.commits_with_digest(second, ["cnnlab"], repo=tmp_path)
+    assert [line.split()[-1] for line in found] == ["tres", "dos"]
+    assert [line.split()[-1] for line in
+            bookcache.commits_with_digest(first, ["cnnlab"], repo=tmp_path)] == ["uno"]
+    assert bookcache.main(["huella", "zz"]) == 2

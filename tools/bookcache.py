@@ -777,6 +777,71 @@ def cmd_notebooks(args) -> int:
     return 0
 
 
+def package_at(commit: str, modules: list[str], dest: Path, repo: Path = ROOT) -> Path:
+    """Copia en ``dest`` el código de ``modules`` tal como estaba en ``commit``; devuelve la
+    carpeta que contiene el paquete (la ``root`` de :func:`cnnlab.fingerprint.digest`)."""
+    import subprocess
+
+    rel = PACKAGE_ROOT.relative_to(ROOT)
+    for name in modules:
+        base = Path(*name.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            shown = subprocess.run(["git", "show", f"{commit}:{(rel / candidate).as_posix()}"],
+                                   cwd=repo, capture_output=True)
+            if shown.returncode == 0:
+                (dest / candidate).parent.mkdir(parents=True, exist_ok=True)
+                (dest / candidate).write_bytes(shown.stdout)
+                break
+    return dest
+
+
+def commits_with_digest(digest: str, modules: list[str], repo: Path = ROOT) -> list[str]:
+    """Los commits que cambiaron ``cnnlab`` («hash fecha asunto», del más nuevo al más viejo)
+    tras los cuales el código de ``modules`` da ``digest``: la huella vale desde cada uno de
+    ellos hasta el siguiente commit que cambió el paquete."""
+    import subprocess
+
+    from cnnlab import fingerprint
+
+    log = subprocess.run(["git", "log", "--format=%h %as %<(60,trunc)%s", "--",
+                          (PACKAGE_ROOT.relative_to(ROOT) / fingerprint.PACKAGE).as_posix()],
+                         cwd=repo, capture_output=True, text=True, check=True).stdout
+    found = []
+    for line in log.splitlines():
+        with tempfile.TemporaryDirectory() as tmp:
+            root = package_at(line.split()[0], modules, Path(tmp), repo)
+            if fingerprint.digest(modules, root) == digest:
+                found.append(line)
+    return found
+
+
+def cmd_huella(args) -> int:
+    """Qué capítulo imprimió una huella y con qué commits del paquete coincide."""
+    prefix = args.huella.lower()
+    if len(prefix) < 6 or any(c not in "0123456789abcdef" for c in prefix):
+        print(f"Error: «{args.huella}» no es una huella: copia los 12 caracteres hexadecimales "
+              "de la línea «Paquete» del bloque de procedencia.", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        records = open_cache(copy_cache(Path(tmp) / "cache")).list_cache_records()
+    matches = [r for r in records if str(r.data.get("cnnlab_digest", "")).startswith(prefix)]
+    if not matches:
+        print(f"Ninguna ejecución de cache/ imprimió la huella {prefix}.", file=sys.stderr)
+        return 1
+    for record in matches:
+        modules, digest = record.data["cnnlab_modules"], record.data["cnnlab_digest"]
+        print(f"{Path(record.uri).stem}: huella {digest} ({len(modules)} módulos de cnnlab)")
+        if not package_changed(record):
+            print("  coincide con el código de cnnlab de esta copia de trabajo")
+        commits = commits_with_digest(digest, modules)
+        if commits:
+            print("  y con el de estos commits (vale hasta el siguiente que cambió el paquete):")
+            print("\n".join(f"    {line}" for line in commits))
+        else:
+            print("  y con ningún commit de la historia del paquete")
+    return 0
+
+
 def cmd_key(args) -> int:
     """La clave de respuestas (soluciones bajo cada ejercicio), fuera de la web y del repositorio."""
     out = Path(args.out)
@@ -815,6 +880,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("notebooks")
     p.add_argument("--check", action="store_true")
     p.set_defaults(func=cmd_notebooks)
+    p = sub.add_parser("huella", help="qué commits del paquete dieron una huella impresa")
+    p.add_argument("huella")
+    p.set_defaults(func=cmd_huella)
     p = sub.add_parser("key")
     p.add_argument("--out", default="_build/clave")
     p.set_defaults(func=cmd_key)
