@@ -64,9 +64,11 @@ def test_inside_a_model_it_trains_and_keeps_the_shape():
     assert np.isfinite(history.history["loss"][0])
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, True, "3"])
-def test_bad_max_shift_is_refused_in_spanish(bad):
-    with pytest.raises(ValueError, match="max_shift debe ser un entero"):
+@pytest.mark.parametrize("bad, error", [(-1, ValueError), (1.5, TypeError), (True, TypeError),
+                                        ("3", TypeError)])
+def test_bad_max_shift_is_refused_in_spanish(bad, error):
+    """Como en todo el paquete: tipo equivocado, TypeError; valor fuera de rango, ValueError."""
+    with pytest.raises(error, match="max_shift debe ser un entero"):
         RandomShift(bad)
 
 

@@ -36,12 +36,15 @@ def test_cats_and_dogs_download_path(no_data_dir, monkeypatch, tmp_path):
         catsdogs.filtered_folder()
 
 
-@pytest.mark.skipif(LOCAL is None or not (LOCAL / transfer.NOTOP_FILE).is_file(),
-                    reason="hace falta el .h5 de ResNet50 en CNNLAB_DATA_DIR")
-def test_resnet50_weights_download_path(no_data_dir, monkeypatch, tmp_path, rapido):
+@pytest.mark.parametrize("include_top, img_size", [(False, 64), (True, 224)])
+def test_resnet50_weights_download_path(no_data_dir, monkeypatch, tmp_path, rapido,
+                                        include_top, img_size):
     from keras.src.utils import file_utils
 
-    weights = shutil.copy(LOCAL / transfer.NOTOP_FILE, tmp_path / transfer.NOTOP_FILE)
+    name = transfer.TOP_FILE if include_top else transfer.NOTOP_FILE
+    if LOCAL is None or not (LOCAL / name).is_file():
+        pytest.skip(f"hace falta {name} en CNNLAB_DATA_DIR")
+    weights = shutil.copy(LOCAL / name, tmp_path / name)
     calls = []
 
     def fake_get_file(fname, origin, cache_subdir=None, file_hash=None, **kwargs):
@@ -50,9 +53,9 @@ def test_resnet50_weights_download_path(no_data_dir, monkeypatch, tmp_path, rapi
 
     monkeypatch.setattr(file_utils, "get_file", fake_get_file)
     runtime.setup()
-    model = transfer.resnet50(img_size=64, include_top=False)
+    model = transfer.resnet50(img_size=img_size, include_top=include_top)
     assert model.count_params() > 2e7
-    assert calls and calls[0][0] == transfer.NOTOP_FILE
-    assert calls[0][2] == transfer.KERAS_MD5[transfer.NOTOP_FILE]  # Keras comprueba la suma
+    assert calls and calls[0][0] == name
+    assert calls[0][2] == transfer.KERAS_MD5[name]  # Keras comprueba la suma
     record = next(iter(runtime.session().datasets.values()))
     assert record.source == "descarga oficial (keras.applications)"

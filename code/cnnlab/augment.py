@@ -17,6 +17,8 @@ ejecutarlo y decirlo en su texto.
 
 from __future__ import annotations
 
+import numbers
+
 import keras
 from keras import ops
 
@@ -32,9 +34,14 @@ class RandomShift(keras.layers.Layer):
 
     def __init__(self, max_shift: int = 3, seed: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        if isinstance(max_shift, bool) or not isinstance(max_shift, int) or max_shift < 0:
+        if isinstance(max_shift, bool) or not isinstance(max_shift, numbers.Integral):
+            raise TypeError(f"max_shift debe ser un entero mayor o igual que 0 (píxeles) y es "
+                            f"{type(max_shift).__name__} ({max_shift!r}). Para el 10 % de 32 "
+                            "píxeles usa 3.")
+        if max_shift < 0:
             raise ValueError(f"max_shift debe ser un entero mayor o igual que 0 (píxeles) y "
-                             f"vale {max_shift!r}. Para el 10 % de 32 píxeles usa 3.")
+                             f"vale {max_shift}. Para el 10 % de 32 píxeles usa 3.")
+        max_shift = int(max_shift)
         self.max_shift = max_shift
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
