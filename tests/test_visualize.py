@@ -4,6 +4,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import textwrap  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -61,6 +66,41 @@ def test_gradient_ascent_increases_the_filter_activation(filter_index, blur_ever
     assert pattern.min() >= 0.0 and pattern.max() <= 1.0
     fig = visualize.pattern_grid([pattern, pattern], ["c2 · 1", "c2 · 1"])
     assert len([ax for ax in fig.axes if ax.images]) == 2
+
+
+GRADIENT_CHECK = textwrap.dedent("""
+    import sys
+    import keras
+    import numpy as np
+    from cnnlab import visualize
+    assert keras.backend.backend() == sys.argv[1], keras.backend.backend()
+    value_and_grad = visualize.gradient_function(lambda x: keras.ops.sum(x * x))
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    value, grad = value_and_grad(x)
+    assert abs(value - 55.0) < 1e-4 and np.allclose(grad, 2 * x), (value, grad)
+    keras.utils.set_random_seed(0)
+    inputs = keras.layers.Input((12, 12, 3))
+    conv = keras.layers.Conv2D(6, 3, padding="same", name="c")(inputs)
+    model = keras.Model(inputs, keras.layers.Flatten()(conv))
+    _, trace = visualize.maximize_filter(model, "c", filter_index=1, steps=10, step_size=0.05)
+    assert trace[-1] > trace[0] + 0.1, trace
+""")
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_gradient_function_on_each_backend_it_claims(backend):
+    """El código propio de cada backend, en su backend (un proceso aparte: Keras elige el
+    backend al importarse)."""
+    env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", GRADIENT_CHECK, backend], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_gradient_function_names_the_backends_it_supports(monkeypatch):
+    monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
+    with pytest.raises(ValueError, match="no está disponible en el backend 'torch'.*jax"):
+        visualize.gradient_function(lambda x: x)
 
 
 def test_blur_keeps_constants_and_smooths():
