@@ -56,10 +56,12 @@ status: $(STAMP)
 prune: $(STAMP)
 	$(PY) tools/bookcache.py prune
 
-## data: copia local de los datos desde los archivos oficiales en ORIGEN (luego export CNNLAB_DATA_DIR=$$HOME/cnnlab-data)
+## data: copia local de los datos desde los archivos oficiales en ORIGEN, en datos/ (o DESTINO=carpeta); luego export CNNLAB_DATA_DIR con esa carpeta
+DESTINO ?= datos
 data: $(STAMP)
-	test -n "$(ORIGEN)" || (echo "Uso: make data ORIGEN=carpeta-con-los-archivos-oficiales"; exit 2)
-	$(PY) -m cnnlab.prepare $(ORIGEN) $(HOME)/cnnlab-data
+	test -n "$(ORIGEN)" || (echo "Uso: make data ORIGEN=carpeta-con-los-archivos-oficiales [DESTINO=carpeta]"; exit 2)
+	$(PY) -m cnnlab.prepare $(ORIGEN) $(DESTINO)
+	@echo "Listo. Para usarla: export CNNLAB_DATA_DIR=$(abspath $(DESTINO))"
 
 clean:
 	rm -rf _build
