@@ -11,10 +11,11 @@ Tres maneras de mirar dentro de una red convolucional:
 
 El ascenso necesita el gradiente de la activación respecto a la imagen. Keras 3 no ofrece
 una API común para eso, así que el único código propio de cada backend está aislado en
-una función pequeña por backend (:func:`_gradient_tensorflow`, :func:`_gradient_jax`), que
-importa su biblioteca dentro de la propia función; :func:`gradient_function` elige la del
-backend activo. Las dos se prueban en su backend. PyTorch no está: instalarlo solo para
-probarlo costaría más que el resto del entorno. El resto del módulo usa solo Keras y NumPy.
+una función pequeña por backend (:func:`_gradient_tensorflow`, :func:`_gradient_jax`,
+:func:`_gradient_torch`), que importa su biblioteca dentro de la propia función;
+:func:`gradient_function` elige la del backend activo. Las de TensorFlow y JAX se prueban
+en su backend; la de PyTorch no, porque el entorno del libro no instala PyTorch (no es
+barato: solo serviría para esa prueba). El resto del módulo usa solo Keras y NumPy.
 """
 
 from __future__ import annotations
@@ -176,7 +177,20 @@ def _gradient_jax(fn: Callable) -> Callable:
     return value_and_grad
 
 
-_GRADIENTS = {"tensorflow": _gradient_tensorflow, "jax": _gradient_jax}
+def _gradient_torch(fn: Callable) -> Callable:
+    """``x -> (valor, gradiente)`` de ``fn`` con ``torch.autograd`` (solo backend PyTorch)."""
+    import torch
+
+    def value_and_grad(x):
+        xt = keras.ops.convert_to_tensor(x).detach().requires_grad_(True)
+        value = fn(xt)
+        (grad,) = torch.autograd.grad(value, xt)
+        return float(value.detach().cpu()), grad.detach().cpu().numpy()
+
+    return value_and_grad
+
+
+_GRADIENTS = {"tensorflow": _gradient_tensorflow, "jax": _gradient_jax, "torch": _gradient_torch}
 
 
 def gradient_function(fn: Callable) -> Callable:
