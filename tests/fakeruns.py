@@ -2,6 +2,7 @@
 
 import nbformat
 
+import bookcache
 from cnnlab import fingerprint
 
 #: Los módulos de cnnlab que «importó» la ejecución fabricada.
@@ -24,3 +25,17 @@ def provenance_outputs(mode: str = "completo",
         outputs += [glue_output("prov_paquete_modulos", modules),
                     glue_output("prov_paquete_huella", fingerprint.digest(modules))]
     return outputs
+
+
+def store_run(chapter, cache_dir, modules: list[str] | None = MODULES, glue: dict | None = None,
+              name: str = "a") -> nbformat.NotebookNode:
+    """Guarda en ``cache_dir`` una «ejecución completa» de ``chapter``: su código, el bloque
+    de procedencia (con la huella de ``modules``) y lo que pegó (``glue``, nombre → valor)."""
+    nb = bookcache.read_chapter(chapter)
+    full = nbformat.from_dict(nb)
+    code = [c for c in full.cells if c.cell_type == "code"]
+    code[-1].outputs = provenance_outputs(modules=modules)
+    code[-1].outputs += [glue_output(key, value) for key, value in (glue or {}).items()]
+    merged = bookcache.merged(nb, full, name)
+    bookcache.store(chapter, merged, 1.0, cache_dir)
+    return merged

@@ -43,12 +43,8 @@ def test_digest_covers_the_listed_modules(tmp_path):
 def _stored_run(tmp_path, modules):
     """Una ejecución completa del capítulo 1 guardada con la huella de ``modules``."""
     chapter = bookcache.chapters()[0]
-    nb = bookcache.read_chapter(chapter)
-    full = nbformat.from_dict(nb)
-    code = [c for c in full.cells if c.cell_type == "code"]
-    code[-1].outputs = fakeruns.provenance_outputs(modules=modules)
     cache_dir = tmp_path / "cache"
-    bookcache.store(chapter, bookcache.merged(nb, full, "a"), 1.0, cache_dir)
+    fakeruns.store_run(chapter, cache_dir, modules=modules)
     return chapter, cache_dir
 
 
@@ -67,13 +63,7 @@ def test_changing_the_optimizer_makes_the_chapter_stale(tmp_path, monkeypatch):
 
 
 def test_a_run_without_fingerprint_is_stale(tmp_path):
-    chapter = bookcache.chapters()[0]
-    nb = bookcache.read_chapter(chapter)
-    full = nbformat.from_dict(nb)
-    code = [c for c in full.cells if c.cell_type == "code"]
-    code[-1].outputs = fakeruns.provenance_outputs(modules=None)
-    cache_dir = tmp_path / "cache"
-    bookcache.store(chapter, bookcache.merged(nb, full, "a"), 1.0, cache_dir)
+    chapter, cache_dir = _stored_run(tmp_path, modules=None)
     assert bookcache.status(cache_dir)[chapter.stem] == bookcache.PACKAGE_UNKNOWN
 
 

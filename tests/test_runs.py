@@ -123,14 +123,7 @@ def test_first_epochs_needs_the_validation_history():
 
 def _store(chapter, cache_dir, glue):
     """Guarda una «ejecución completa» de ``chapter`` que pegó ``glue`` (nombre → valor)."""
-    nb = bookcache.read_chapter(chapter)
-    full = nbformat.from_dict(nb)
-    code = [c for c in full.cells if c.cell_type == "code"]
-    code[-1].outputs = fakeruns.provenance_outputs()
-    code[-1].outputs += [fakeruns.glue_output(name, value) for name, value in glue.items()]
-    merged = bookcache.merged(nb, full, chapter.stem)
-    bookcache.store(chapter, merged, 1.0, cache_dir)
-    return merged
+    return fakeruns.store_run(chapter, cache_dir, glue=glue, name=chapter.stem)
 
 
 def test_a_reader_goes_stale_when_the_run_it_read_is_published_again(tmp_path):

@@ -780,8 +780,6 @@ def cmd_notebooks(args) -> int:
 def package_at(commit: str, modules: list[str], dest: Path, repo: Path = ROOT) -> Path:
     """Copia en ``dest`` el código de ``modules`` tal como estaba en ``commit``; devuelve la
     carpeta que contiene el paquete (la ``root`` de :func:`cnnlab.fingerprint.digest`)."""
-    import subprocess
-
     rel = PACKAGE_ROOT.relative_to(ROOT)
     for name in modules:
         base = Path(*name.split("."))
@@ -799,8 +797,6 @@ def commits_with_digest(digest: str, modules: list[str], repo: Path = ROOT) -> l
     """Los commits que cambiaron ``cnnlab`` («hash fecha asunto», del más nuevo al más viejo)
     tras los cuales el código de ``modules`` da ``digest``: la huella vale desde cada uno de
     ellos hasta el siguiente commit que cambió el paquete."""
-    import subprocess
-
     from cnnlab import fingerprint
 
     log = subprocess.run(["git", "log", "--format=%h %as %<(60,trunc)%s", "--",
@@ -831,14 +827,15 @@ def cmd_huella(args) -> int:
     for record in matches:
         modules, digest = record.data["cnnlab_modules"], record.data["cnnlab_digest"]
         print(f"{Path(record.uri).stem}: huella {digest} ({len(modules)} módulos de cnnlab)")
-        if not package_changed(record):
-            print("  coincide con el código de cnnlab de esta copia de trabajo")
+        here = "coincide" if not package_changed(record) else "no coincide"
+        print(f"  {here} con el código de cnnlab de esta copia de trabajo")
         commits = commits_with_digest(digest, modules)
         if commits:
-            print("  y con el de estos commits (vale hasta el siguiente que cambió el paquete):")
+            print("  coincide con el de estos commits (vale hasta el siguiente que cambió el "
+                  "paquete):")
             print("\n".join(f"    {line}" for line in commits))
         else:
-            print("  y con ningún commit de la historia del paquete")
+            print("  no coincide con ningún commit de la historia del paquete")
     return 0
 
 
