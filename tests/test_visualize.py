@@ -68,6 +68,32 @@ def test_gradient_ascent_increases_the_filter_activation(filter_index, blur_ever
     assert len([ax for ax in fig.axes if ax.images]) == 2
 
 
+def test_batched_ascent_matches_one_filter_at_a_time():
+    """Varios filtros en un lote dan lo mismo que buscarlos uno por uno (inferencia: las
+    imágenes no se mezclan), con la traza de cada uno en su columna."""
+    model = _tiny_model()
+    images, traces = visualize.maximize_filters(model, "c2", [1, 4, 1], steps=6,
+                                                step_size=0.05, seeds=[0, 3, 7], border=1,
+                                                blur_every=2)
+    assert images.shape == (3, 12, 12, 3) and traces.shape == (7, 3)
+    for column, (index, seed) in enumerate(((1, 0), (4, 3), (1, 7))):
+        alone, trace = visualize.maximize_filter(model, "c2", index, steps=6, step_size=0.05,
+                                                 seed=seed, border=1, blur_every=2)
+        np.testing.assert_allclose(images[column], alone, atol=1e-4)
+        np.testing.assert_allclose(traces[:, column], trace, rtol=1e-4, atol=1e-5)
+    assert not np.allclose(images[0], images[2])   # mismo filtro, otra semilla
+
+
+def test_batched_ascent_bad_arguments():
+    model = _tiny_model()
+    with pytest.raises(ValueError, match="una semilla por filtro: hay 2 filtros y 1 semillas"):
+        visualize.maximize_filters(model, "c2", [0, 1], seeds=[0])
+    with pytest.raises(ValueError, match="filter_indices está vacío"):
+        visualize.maximize_filters(model, "c2", [])
+    with pytest.raises(ValueError, match="steps debe ser al menos 1"):
+        visualize.maximize_filters(model, "c2", [0], steps=0)
+
+
 GRADIENT_CHECK = textwrap.dedent("""
     import sys
     import keras
@@ -78,12 +104,16 @@ GRADIENT_CHECK = textwrap.dedent("""
     x = np.arange(6, dtype="float32").reshape(2, 3)
     value, grad = value_and_grad(x)
     assert abs(value - 55.0) < 1e-4 and np.allclose(grad, 2 * x), (value, grad)
+    rows, grad = visualize.gradient_function(lambda x: keras.ops.sum(x * x, axis=1))(x)
+    assert np.allclose(rows, [5.0, 50.0]) and np.allclose(grad, 2 * x), (rows, grad)
     keras.utils.set_random_seed(0)
     inputs = keras.layers.Input((12, 12, 3))
     conv = keras.layers.Conv2D(6, 3, padding="same", name="c")(inputs)
     model = keras.Model(inputs, keras.layers.Flatten()(conv))
     _, trace = visualize.maximize_filter(model, "c", filter_index=1, steps=10, step_size=0.05)
     assert trace[-1] > trace[0] + 0.1, trace
+    _, traces = visualize.maximize_filters(model, "c", [1, 2], steps=10, step_size=0.05)
+    assert np.allclose(traces[:, 0], trace, rtol=1e-4) and traces[-1, 1] > traces[0, 1] + 0.1
 """)
 
 

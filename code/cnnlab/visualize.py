@@ -6,8 +6,9 @@ Tres maneras de mirar dentro de una red convolucional:
   tienen el mismo número de canales que la entrada y se pueden ver directamente);
 * :func:`feature_maps` y :func:`feature_map_grid` muestran las activaciones de varias
   capas para una imagen: qué responde cada filtro y dónde;
-* :func:`maximize_filter` busca, por ascenso por gradiente sobre la **entrada**, un patrón
-  que active mucho un filtro elegido.
+* :func:`maximize_filters` busca, por ascenso por gradiente sobre la **entrada**, un patrón
+  que active mucho cada filtro elegido de una capa (todos a la vez, uno por imagen del
+  lote); :func:`maximize_filter` hace lo mismo para un solo filtro.
 
 El ascenso necesita el gradiente de la activación respecto a la imagen. Keras 3 no ofrece
 una API común para eso, así que el único código propio de cada backend está aislado en
@@ -149,6 +150,12 @@ def feature_map_grid(maps: dict[str, np.ndarray], image: np.ndarray | None = Non
 # --------------------------------------------------------------- ascenso por gradiente
 
 
+def _as_value(value) -> float | np.ndarray:
+    """Un número si ``value`` es escalar; si no, un arreglo de NumPy."""
+    array = np.asarray(value)
+    return float(array) if array.ndim == 0 else array
+
+
 def _gradient_tensorflow(fn: Callable) -> Callable:
     """``x -> (valor, gradiente)`` de ``fn`` con ``tf.GradientTape`` (solo backend TensorFlow)."""
     import tensorflow as tf
@@ -158,7 +165,8 @@ def _gradient_tensorflow(fn: Callable) -> Callable:
         with tf.GradientTape() as tape:
             tape.watch(xt)
             value = fn(xt)
-        return float(value), np.asarray(tape.gradient(value, xt))
+            total = tf.reduce_sum(value)
+        return _as_value(value), np.asarray(tape.gradient(total, xt))
 
     return value_and_grad
 
@@ -168,11 +176,15 @@ def _gradient_jax(fn: Callable) -> Callable:
     ``jax.jit`` una sola vez (solo backend JAX)."""
     import jax
 
-    compiled = jax.jit(jax.value_and_grad(fn))
+    def total(x):
+        value = fn(x)
+        return keras.ops.sum(value), value
+
+    compiled = jax.jit(jax.value_and_grad(total, has_aux=True))
 
     def value_and_grad(x):
-        value, grad = compiled(x)
-        return float(value), np.asarray(grad)
+        (_, value), grad = compiled(x)
+        return _as_value(value), np.asarray(grad)
 
     return value_and_grad
 
@@ -184,8 +196,8 @@ def _gradient_torch(fn: Callable) -> Callable:
     def value_and_grad(x):
         xt = keras.ops.convert_to_tensor(x).detach().requires_grad_(True)
         value = fn(xt)
-        (grad,) = torch.autograd.grad(value, xt)
-        return float(value.detach().cpu()), grad.detach().cpu().numpy()
+        (grad,) = torch.autograd.grad(value.sum(), xt)
+        return _as_value(value.detach().cpu().numpy()), grad.detach().cpu().numpy()
 
     return value_and_grad
 
@@ -194,7 +206,12 @@ _GRADIENTS = {"tensorflow": _gradient_tensorflow, "jax": _gradient_jax, "torch":
 
 
 def gradient_function(fn: Callable) -> Callable:
-    """Devuelve ``x -> (valor escalar de fn(x), gradiente respecto a x)`` en el backend activo."""
+    """Devuelve ``x -> (valor de fn(x), gradiente respecto a x)`` en el backend activo.
+
+    Si ``fn`` da un escalar, el valor es un ``float``; si da un vector (un valor por imagen
+    de un lote), el valor es ese vector y el gradiente es el de su suma: cada imagen recibe
+    el gradiente de su propio valor cuando los valores no se mezclan entre imágenes.
+    """
     backend = keras.backend.backend()
     if backend not in _GRADIENTS:
         raise ValueError(f"El ascenso por gradiente no está disponible en el backend {backend!r}; "
@@ -210,58 +227,91 @@ def _blur(image: np.ndarray) -> np.ndarray:
     return sum(w * rows[:, :, j:j + image.shape[2], :] for j, w in enumerate(weights))
 
 
-def maximize_filter(model: keras.Model, layer_name: str, filter_index: int, steps: int = 60,
-                    step_size: float = 0.02, seed: int = 0, border: int = 2,
-                    value_range: tuple[float, float] = (0.0, 1.0),
-                    blur_every: int = 0) -> tuple[np.ndarray, list[float]]:
-    """Busca una entrada que active mucho el filtro ``filter_index`` de la capa ``layer_name``.
+def maximize_filters(model: keras.Model, layer_name: str, filter_indices: Sequence[int],
+                     steps: int = 60, step_size: float = 0.02,
+                     seeds: Sequence[int] | None = None, border: int = 2,
+                     value_range: tuple[float, float] = (0.0, 1.0),
+                     blur_every: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Busca, para cada filtro de ``filter_indices`` de la capa ``layer_name``, una entrada que
+    lo active mucho.
 
-    Empieza por una imagen gris con ruido (para que el filtro responda algo y haya gradiente) y repite ``steps`` veces: calcula la
-    activación media del filtro (sin los ``border`` píxeles del borde, que el relleno
-    distorsiona), su gradiente respecto a la imagen, y da un paso de tamaño ``step_size``
-    en la dirección del gradiente normalizado (dividido entre su raíz media cuadrática),
-    recortando la imagen a ``value_range``. Si ``blur_every > 0``, cada ``blur_every`` pasos
-    desenfoca un poco la imagen (una regularización habitual: sin ella el ascenso llena la
-    imagen de patrones de un píxel que el ojo no distingue del ruido). La red se usa en modo inferencia
-    (``training=False``: sin aumento de datos ni dropout, normalización por lotes con sus
-    estadísticas guardadas).
+    Cada filtro tiene su propia imagen en un lote: empieza por gris con ruido (semilla
+    ``seeds[i]``, o ``i`` si no se dan; el ruido hace que el filtro responda algo y haya
+    gradiente) y repite ``steps`` veces: calcula la activación media de su filtro (sin los
+    ``border`` píxeles del borde, que el relleno distorsiona), su gradiente respecto a la
+    imagen, y da un paso de tamaño ``step_size`` en la dirección del gradiente normalizado
+    (dividido entre su raíz media cuadrática), recortando la imagen a ``value_range``. Si
+    ``blur_every > 0``, cada ``blur_every`` pasos desenfoca un poco la imagen (una
+    regularización habitual: sin ella el ascenso llena la imagen de patrones de un píxel que
+    el ojo no distingue del ruido). La red se usa en modo inferencia (``training=False``: sin
+    aumento de datos ni dropout, normalización por lotes con sus estadísticas guardadas), así
+    que las imágenes del lote no se influyen entre sí: el resultado es el mismo que buscando
+    cada filtro por separado, con un solo cálculo por paso para todos.
 
     Returns:
-        La imagen encontrada ``(H, W, C)`` y la activación media en cada paso
-        (``steps + 1`` valores, el primero antes de empezar).
+        Las imágenes encontradas ``(N, H, W, C)`` y la activación media de cada filtro en
+        cada paso, ``(steps + 1, N)`` (la primera fila, antes de empezar).
     """
     extractor = feature_extractor(model, [layer_name])
     channels = extractor.output.shape[-1]
-    if not 0 <= filter_index < channels:
-        raise ValueError(f"filter_index debe estar entre 0 y {channels - 1} (la capa "
-                         f"{layer_name!r} tiene {channels} filtros) y vale {filter_index}.")
+    indices = [int(i) for i in filter_indices]
+    if not indices:
+        raise ValueError("filter_indices está vacío: da al menos un filtro, por ejemplo [0].")
+    for index in indices:
+        if not 0 <= index < channels:
+            raise ValueError(f"filter_index debe estar entre 0 y {channels - 1} (la capa "
+                             f"{layer_name!r} tiene {channels} filtros) y vale {index}.")
     if steps < 1:
         raise ValueError(f"steps debe ser al menos 1 y vale {steps}.")
+    seeds = list(range(len(indices))) if seeds is None else [int(s) for s in seeds]
+    if len(seeds) != len(indices):
+        raise ValueError(f"seeds debe tener una semilla por filtro: hay {len(indices)} filtros "
+                         f"y {len(seeds)} semillas.")
     shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-    rng = np.random.default_rng(seed)
     low, high = value_range
     middle = (low + high) / 2
-    image = (middle + 0.1 * (high - low) * rng.standard_normal((1,) + shape)).astype("float32")
+    image = np.concatenate([
+        middle + 0.1 * (high - low) * np.random.default_rng(seed).standard_normal((1,) + shape)
+        for seed in seeds]).astype("float32")
     image = np.clip(image, low, high)
+    # Una columna por imagen del lote: la imagen i solo cuenta la activación de su filtro
+    selector = keras.ops.convert_to_tensor(np.eye(channels, dtype="float32")[indices])
 
     def objective(x):
         activation = extractor(x, training=False)
         if border:
             activation = activation[:, border:-border, border:-border, :]
-        return keras.ops.mean(activation[..., filter_index])
+        per_channel = keras.ops.mean(activation, axis=(1, 2))          # (N, canales)
+        return keras.ops.sum(per_channel * selector, axis=1)           # (N,)
 
     value_and_grad = gradient_function(objective)
     trace = []
     for step in range(steps):
         value, grad = value_and_grad(image)
         trace.append(value)
-        grad = grad / (np.sqrt(np.mean(grad ** 2)) + 1e-8)
+        grad = grad / (np.sqrt(np.mean(grad ** 2, axis=(1, 2, 3), keepdims=True)) + 1e-8)
         image = image + step_size * grad
         if blur_every and (step + 1) % blur_every == 0:
             image = _blur(image)
         image = np.clip(image, low, high).astype("float32")
     trace.append(value_and_grad(image)[0])
-    return image[0], trace
+    return image, np.asarray(trace, dtype="float64")
+
+
+def maximize_filter(model: keras.Model, layer_name: str, filter_index: int, steps: int = 60,
+                    step_size: float = 0.02, seed: int = 0, border: int = 2,
+                    value_range: tuple[float, float] = (0.0, 1.0),
+                    blur_every: int = 0) -> tuple[np.ndarray, list[float]]:
+    """:func:`maximize_filters` para un solo filtro, con la semilla ``seed``.
+
+    Returns:
+        La imagen encontrada ``(H, W, C)`` y la activación media en cada paso
+        (``steps + 1`` valores, el primero antes de empezar).
+    """
+    images, trace = maximize_filters(model, layer_name, [filter_index], steps=steps,
+                                     step_size=step_size, seeds=[seed], border=border,
+                                     value_range=value_range, blur_every=blur_every)
+    return images[0], [float(v) for v in trace[:, 0]]
 
 
 def mean_spatial_frequency(pattern: np.ndarray) -> float:
