@@ -117,6 +117,9 @@ def test_book_builds_from_cache_without_warnings(built_site):
         assert f"colab.research.google.com/github/" in page and f"book/{chapter.stem}.ipynb" in page
         for noise in ("━━━━━━━━━━━━━━━━━━━━ ", "ETA:", "oneDNN", "absl::", "I0000 "):
             assert noise not in page, f"{chapter.stem}: ruido en la página ({noise!r})"
+        code = " ".join(re.sub(r"<[^>]+>", "", block) for block in
+                        re.findall(r'<div class="cell_input[^"]*"(.*?)</div>\s*</div>', page, re.S))
+        assert "glue_value(" not in code, f"{chapter.stem}: la web muestra llamadas a glue_value"
 
 
 def test_store_replaces_and_prune_removes(tmp_path):
