@@ -160,3 +160,12 @@ def test_exercise_numbers_match_the_website_chapter_numbers():
         assert render.chapter_number(render.ROOT / f"{name}.md") == position, \
             f"{name}: su prefijo no es su número en la web ({position})"
     assert set(p.stem for p in NOTEBOOKS) <= {n.split("/")[-1] for n in numbered}
+
+
+def test_instructor_table_lists_exercises_in_numeric_order(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["cnnlab"] = {"exercises": {"ej-b": "9.10", "ej-a": "9.2", "ej-c": "9.1"},
+                             "checked_exercises": ["ej-b", "ej-c"]}
+    table = render.instructor_table({tmp_path / "09_filtros.md": nb})
+    row = table.splitlines()[-1]
+    assert "| 9.1, 9.2, 9.10 | 9.1, 9.10 |" in row

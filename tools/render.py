@@ -528,14 +528,20 @@ TABLE_START = "<!-- tabla generada por tools/bookcache.py notebooks: no la edite
 TABLE_END = "<!-- fin de la tabla generada -->"
 
 
+def _exercise_order(number: str) -> list[int]:
+    """Clave para ordenar «1.10» después de «1.9»: los números de sus partes."""
+    return [int(part) for part in number.split(".")]
+
+
 def instructor_table(students: dict[Path, nbformat.NotebookNode]) -> str:
     """La tabla de la guía para docentes: enlaces a la edición para estudiantes y ejercicios."""
     rows = ["| capítulo | edición para estudiantes | ejercicios | con comprobación automática |",
             "| --- | --- | --- | --- |"]
     for path, nb in students.items():
         meta = nb.metadata["cnnlab"]
-        numbers = list(meta["exercises"].values())
-        checked = [meta["exercises"][label] for label in meta["checked_exercises"]]
+        numbers = sorted(meta["exercises"].values(), key=_exercise_order)
+        checked = sorted((meta["exercises"][label] for label in meta["checked_exercises"]),
+                         key=_exercise_order)
         rows.append(f"| {{doc}}`{path.stem}` | [abrir en Colab]({colab_url('estudiante/' + path.name.replace('.md', '.ipynb'))}) "
                     f"| {', '.join(numbers) or '—'} | {', '.join(checked) or 'ninguno'} |")
     return "\n".join(rows)
