@@ -1,24 +1,36 @@
-"""Banco de pruebas: imágenes por segundo del `model.fit` simple de la clase frente a `cnnlab.training`.
+"""Banco de pruebas: cuánto cuesta entrenar cada modelo del libro con cada opción de Keras.
 
-Misma matemática (Adam, lotes de 32, un paso de Adam por lote, datos en memoria); solo
-cambia cuántos pasos se agrupan en cada llamada al backend (`steps_per_execution`).
-``--model`` elige la red: la versión 3 (sin aumento), la 4 (con el aumento de la clase,
-``RandomFlip`` + ``RandomTranslation``) o la 4 con ``cnnlab.augment.RandomShift`` en lugar
-de ``RandomTranslation`` (desplazamientos enteros, sin interpolar). El backend es el de
-``KERAS_BACKEND``.
-Uso:  python tools/bench_fit.py [--model v3|v4|v4_shift] [--images 20000] [--epochs 2]
+Para cada modelo y cada combinación de opciones mide dos cosas, con datos aleatorios en
+memoria, Adam y lotes de 32 (la misma matemática que la clase: un paso de Adam por lote):
+
+* **primera época**: los segundos de un primer ``fit`` de ``--warmup`` imágenes, que incluye
+  trazar y compilar el paso de entrenamiento y el de validación. Es lo que más pesa en modo
+  rápido, donde cada modelo entrena pocos pasos;
+* **imágenes/s**: el ritmo de un segundo ``fit`` de ``--images`` imágenes, ya compilado. Es lo
+  que pesa en modo completo.
+
+Las opciones son las que el paquete podría elegir sin cambiar la matemática:
+``steps_per_execution`` (``spe``: cuántos pasos se agrupan por llamada al backend) y
+``jit_compile`` (XLA: ``auto`` es lo que hace Keras si no se le dice nada). La primera fila de
+cada modelo es el ``model.fit`` de la clase (``spe=1``, ``jit_compile`` por defecto); la
+columna «relación» compara las imágenes/s de cada fila con esa. El backend es el de
+``KERAS_BACKEND``: para la tabla de los dos, ejecútalo dos veces.
+
+Uso:  python tools/bench_fit.py [--models v1 v3 v5 vit] [--options spe1-auto spe16-off]
+                                [--images 4096] [--warmup 2048] [--markdown]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import cnnlab  # noqa: F401  (silencia registros antes de importar Keras)
 import keras
 import numpy as np
 
-from cnnlab import models, runtime, training
+from cnnlab import models, runtime, transfer, vit
 from cnnlab.augment import RandomShift
 
 
@@ -32,35 +44,89 @@ def v4_with_shift() -> keras.Model:
     return keras.Model(inputs, outputs, name="cifar10_v4_shift")
 
 
-BUILDERS = {"v3": models.cifar10_v3, "v4": models.cifar10_v4, "v4_shift": v4_with_shift}
+def transfer_phase(size: int, fine_tune: bool) -> Callable[[], keras.Model]:
+    """ResNet50 con la cabeza del capítulo 11, congelada (fase 1) o con el ajuste fino (fase 2).
+
+    Pesos aleatorios: la velocidad no depende de sus valores, y así no hace falta descargar.
+    """
+    def build() -> keras.Model:
+        base = transfer.resnet50(size, weights=None)
+        if fine_tune:
+            transfer.unfreeze(base)
+        else:
+            transfer.freeze(base)
+        return transfer.build_model(base, size)
+    return build
 
 
-def images_per_second(build, steps_per_execution: int, x, y, epochs: int) -> float:
+#: nombre → (constructor, forma de una imagen, número de clases)
+MODELS: dict[str, tuple[Callable[[], keras.Model], tuple[int, ...], int]] = {
+    **{f"v{v}": ((lambda v=v: models.cifar10(v)), (32, 32, 3), 10) for v in range(1, 6)},
+    "v4_shift": (v4_with_shift, (32, 32, 3), 10),
+    "mnist_pool": (models.mnist_pooling, (28, 28, 1), 10),
+    "mnist_stride": (models.mnist_strided, (28, 28, 1), 10),
+    "vit": (vit.small_vit, (32, 32, 3), 10),
+    "resnet_fase1": (transfer_phase(64, fine_tune=False), (64, 64, 3), 2),
+    "resnet_fase2": (transfer_phase(64, fine_tune=True), (64, 64, 3), 2),
+}
+
+#: nombre → (steps_per_execution, jit_compile)
+OPTIONS: dict[str, tuple[int, bool | str]] = {
+    "spe1-auto": (1, "auto"), "spe16-auto": (16, "auto"),
+    "spe1-off": (1, False), "spe16-off": (16, False),
+    "spe1-xla": (1, True), "spe16-xla": (16, True),
+}
+
+
+def measure(build: Callable[[], keras.Model], classes: int, steps_per_execution: int,
+            jit_compile: bool | str, x: np.ndarray, y: np.ndarray,
+            warmup: int) -> tuple[float, float]:
+    """Segundos de la primera época (``warmup`` imágenes) e imágenes/s del ``fit`` siguiente."""
     keras.utils.set_random_seed(0)
-    model = training.compile_model(build(), steps_per_execution=steps_per_execution)
-    model.fit(x[:2048], y[:2048], batch_size=32, epochs=1, verbose=0)  # compilación y calentamiento
+    model = build()
+    binary = classes == 2
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),
+                  loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
+                  metrics=["accuracy"], steps_per_execution=steps_per_execution,
+                  jit_compile=jit_compile)
+    val = (x[:256], y[:256])
     start = time.perf_counter()
-    model.fit(x, y, batch_size=32, epochs=epochs, verbose=0)
-    return len(x) * epochs / (time.perf_counter() - start)
+    model.fit(x[:warmup], y[:warmup], batch_size=32, epochs=1, validation_data=val, verbose=0)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    model.fit(x, y, batch_size=32, epochs=1, validation_data=val, verbose=0)
+    return first, len(x) / (time.perf_counter() - start)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=sorted(BUILDERS), default="v3")
-    parser.add_argument("--images", type=int, default=20000)
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--models", nargs="+", choices=sorted(MODELS), default=["v1", "v3", "v5"])
+    parser.add_argument("--options", nargs="+", choices=list(OPTIONS), default=list(OPTIONS))
+    parser.add_argument("--images", type=int, default=4096)
+    parser.add_argument("--warmup", type=int, default=2048)
+    parser.add_argument("--markdown", action="store_true", help="tabla en Markdown")
     args = parser.parse_args()
+    if args.images < 32 or args.warmup < 32:
+        parser.error("--images y --warmup deben ser al menos 32 (un lote).")
     rng = np.random.default_rng(0)
-    x = rng.random((args.images, 32, 32, 3), dtype=np.float32)
-    y = rng.integers(0, 10, args.images).astype("int32")
-    build = BUILDERS[args.model]
-    plain = images_per_second(build, 1, x, y, args.epochs)
-    ours = images_per_second(build, 16, x, y, args.epochs)
-    print(f"modelo {args.model} · backend {keras.backend.backend()} · "
-          f"GPU {runtime.gpu_name() or 'ninguna'} · CPU {runtime.cpu_name()}")
-    print(f"model.fit simple (steps_per_execution=1): {plain:.0f} imágenes/s")
-    print(f"cnnlab.training (steps_per_execution=16): {ours:.0f} imágenes/s")
-    print(f"cociente: {ours / plain:.2f}")
+    backend = keras.backend.backend()
+    print(f"backend {backend} · GPU {runtime.gpu_name() or 'ninguna'} · CPU {runtime.cpu_name()}")
+    header = ("modelo", "opción", "primera época (s)", "imágenes/s", "relación")
+    print("| " + " | ".join(header) + " |\n|" + "---|" * len(header) if args.markdown else
+          f"{header[0]:<13} {header[1]:<11} {header[2]:>17} {header[3]:>10} {header[4]:>9}")
+    for name in args.models:
+        build, shape, classes = MODELS[name]
+        x = rng.random((args.images,) + shape, dtype=np.float32)
+        y = rng.integers(0, classes, args.images).astype("float32" if classes == 2 else "int32")
+        baseline = None
+        for option in args.options:
+            spe, jit = OPTIONS[option]
+            first, rate = measure(build, classes, spe, jit, x, y, args.warmup)
+            baseline = baseline or rate
+            cells = (name, option, f"{first:.1f}", f"{rate:.0f}", f"{rate / baseline:.2f}")
+            print("| " + " | ".join(cells) + " |" if args.markdown else
+                  f"{cells[0]:<13} {cells[1]:<11} {cells[2]:>17} {cells[3]:>10} {cells[4]:>9}",
+                  flush=True)
 
 
 if __name__ == "__main__":
