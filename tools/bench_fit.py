@@ -11,9 +11,10 @@ memoria, Adam y lotes de 32 (la misma matemática que la clase: un paso de Adam 
 
 Las opciones son las que el paquete podría elegir sin cambiar la matemática:
 ``steps_per_execution`` (``spe``: cuántos pasos se agrupan por llamada al backend) y
-``jit_compile`` (XLA: ``auto`` es lo que hace Keras si no se le dice nada). La primera fila de
-cada modelo es el ``model.fit`` de la clase (``spe=1``, ``jit_compile`` por defecto); la
-columna «relación» compara las imágenes/s de cada fila con esa. El backend es el de
+``jit_compile`` (XLA: ``auto`` es lo que hace Keras si no se le dice nada). La columna
+«relación» compara las imágenes/s de cada fila con las de la primera opción pedida para ese
+modelo; por omisión es ``spe1-auto``, el ``model.fit`` de la clase (``spe=1``, ``jit_compile``
+por defecto). El backend es el de
 ``KERAS_BACKEND``: para la tabla de los dos, ejecútalo dos veces.
 
 Uso:  python tools/bench_fit.py [--models v1 v3 v5 vit] [--options spe1-auto spe16-off]

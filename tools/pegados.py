@@ -20,13 +20,14 @@ from sphinx.transforms import SphinxTransform
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-GLUE_CALL = re.compile(r"\bglue_(?:value|many)\s*\(|\bglue\s*\(")
+from render import GLUE_CALLS, strip_glue  # noqa: E402  (render vive en tools/)
+
+#: Una llamada a cualquiera de las funciones que pegan (las mismas que quita ``strip_glue``).
+GLUE_CALL = re.compile(r"\b(?:%s)\s*\(" % "|".join(sorted(GLUE_CALLS)))
 
 
 def web_code(source: str) -> str:
     """El código de una celda como se muestra en la web: sin pegados, con una nota si los había."""
-    from render import strip_glue
-
     shown = strip_glue(source)
     removed = len(GLUE_CALL.findall(source)) - len(GLUE_CALL.findall(shown))
     if removed <= 0:
