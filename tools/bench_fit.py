@@ -17,13 +17,20 @@ modelo; por omisión es ``spe1-auto``, el ``model.fit`` de la clase (``spe=1``, 
 por defecto). El backend es el de
 ``KERAS_BACKEND``: para la tabla de los dos, ejecútalo dos veces.
 
+Con ``--repeats N`` cada medida se repite N veces, alternando las opciones en cada vuelta
+(así un rato lento de la máquina no cae siempre sobre la misma opción), y la tabla da la
+mediana y, entre paréntesis, el mínimo y el máximo. Hace falta: en la máquina de 2 núcleos
+de CI el mismo ``fit`` salta entre dos ritmos, uno casi el doble del otro (v3: 785 y
+1566 imágenes/s), y una sola medida por opción confunde ese salto con el efecto de la opción.
+
 Uso:  python tools/bench_fit.py [--models v1 v3 v5 vit] [--options spe1-auto spe16-off]
-                                [--images 4096] [--warmup 2048] [--markdown]
+                                [--images 4096] [--warmup 2048] [--repeats 3] [--markdown]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from collections.abc import Callable
 
@@ -105,28 +112,39 @@ def main() -> None:
     parser.add_argument("--options", nargs="+", choices=list(OPTIONS), default=list(OPTIONS))
     parser.add_argument("--images", type=int, default=4096)
     parser.add_argument("--warmup", type=int, default=2048)
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="veces que se repite cada medida (mediana, mínimo y máximo)")
     parser.add_argument("--markdown", action="store_true", help="tabla en Markdown")
     args = parser.parse_args()
     if args.images < 32 or args.warmup < 32:
         parser.error("--images y --warmup deben ser al menos 32 (un lote).")
+    if args.repeats < 1:
+        parser.error("--repeats debe ser al menos 1.")
     rng = np.random.default_rng(0)
     backend = keras.backend.backend()
     print(f"backend {backend} · GPU {runtime.gpu_name() or 'ninguna'} · CPU {runtime.cpu_name()}")
     header = ("modelo", "opción", "primera época (s)", "imágenes/s", "relación")
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header) if args.markdown else
-          f"{header[0]:<13} {header[1]:<11} {header[2]:>17} {header[3]:>10} {header[4]:>9}")
+          f"{header[0]:<13} {header[1]:<11} {header[2]:>17} {header[3]:>16} {header[4]:>9}")
     for name in args.models:
         build, shape, classes = MODELS[name]
         x = rng.random((args.images,) + shape, dtype=np.float32)
         y = rng.integers(0, classes, args.images).astype("float32" if classes == 2 else "int32")
-        baseline = None
+        runs: dict[str, list[tuple[float, float]]] = {option: [] for option in args.options}
+        for _ in range(args.repeats):
+            for option in args.options:
+                spe, jit = OPTIONS[option]
+                runs[option].append(measure(build, classes, spe, jit, x, y, args.warmup))
+        baseline = statistics.median(rate for _, rate in runs[args.options[0]])
         for option in args.options:
-            spe, jit = OPTIONS[option]
-            first, rate = measure(build, classes, spe, jit, x, y, args.warmup)
-            baseline = baseline or rate
-            cells = (name, option, f"{first:.1f}", f"{rate:.0f}", f"{rate / baseline:.2f}")
+            firsts = [first for first, _ in runs[option]]
+            rates = [rate for _, rate in runs[option]]
+            rate = statistics.median(rates)
+            spread = f" ({min(rates):.0f}–{max(rates):.0f})" if args.repeats > 1 else ""
+            cells = (name, option, f"{statistics.median(firsts):.1f}", f"{rate:.0f}{spread}",
+                     f"{rate / baseline:.2f}")
             print("| " + " | ".join(cells) + " |" if args.markdown else
-                  f"{cells[0]:<13} {cells[1]:<11} {cells[2]:>17} {cells[3]:>10} {cells[4]:>9}",
+                  f"{cells[0]:<13} {cells[1]:<11} {cells[2]:>17} {cells[3]:>16} {cells[4]:>9}",
                   flush=True)
 
 
