@@ -11,7 +11,9 @@ memoria, Adam y lotes de 32 (la misma matemática que la clase: un paso de Adam 
 
 Las opciones son las que el paquete podría elegir sin cambiar la matemática:
 ``steps_per_execution`` (``spe``: cuántos pasos se agrupan por llamada al backend) y
-``jit_compile`` (XLA: ``auto`` es lo que hace Keras si no se le dice nada). La columna
+``jit_compile`` (XLA: ``auto`` es lo que hace Keras si no se le dice nada; con TensorFlow
+en una máquina sin GPU, ``auto`` apaga XLA en todos los modelos, así que ahí ``auto`` y
+``off`` son el mismo cálculo y su diferencia mide el ruido de la máquina). La columna
 «relación» compara las imágenes/s de cada fila con las de la primera opción pedida para ese
 modelo; por omisión es ``spe1-auto``, el ``model.fit`` de la clase (``spe=1``, ``jit_compile``
 por defecto). El backend es el de
