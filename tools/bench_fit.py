@@ -108,6 +108,13 @@ def measure(build: Callable[[], keras.Model], classes: int, steps_per_execution:
     return first, len(x) / (time.perf_counter() - start)
 
 
+def table_row(cells: tuple[str, ...], markdown: bool) -> str:
+    """Una fila de la tabla: en Markdown o en columnas de ancho fijo."""
+    if markdown:
+        return "| " + " | ".join(cells) + " |"
+    return f"{cells[0]:<13} {cells[1]:<11} {cells[2]:>17} {cells[3]:>16} {cells[4]:>9}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", choices=sorted(MODELS), default=["v1", "v3", "v5"])
@@ -126,8 +133,8 @@ def main() -> None:
     backend = keras.backend.backend()
     print(f"backend {backend} · GPU {runtime.gpu_name() or 'ninguna'} · CPU {runtime.cpu_name()}")
     header = ("modelo", "opción", "primera época (s)", "imágenes/s", "relación")
-    print("| " + " | ".join(header) + " |\n|" + "---|" * len(header) if args.markdown else
-          f"{header[0]:<13} {header[1]:<11} {header[2]:>17} {header[3]:>16} {header[4]:>9}")
+    print(table_row(header, args.markdown)
+          + ("\n|" + "---|" * len(header) if args.markdown else ""))
     for name in args.models:
         build, shape, classes = MODELS[name]
         x = rng.random((args.images,) + shape, dtype=np.float32)
@@ -145,9 +152,7 @@ def main() -> None:
             spread = f" ({min(rates):.0f}–{max(rates):.0f})" if args.repeats > 1 else ""
             cells = (name, option, f"{statistics.median(firsts):.1f}", f"{rate:.0f}{spread}",
                      f"{rate / baseline:.2f}")
-            print("| " + " | ".join(cells) + " |" if args.markdown else
-                  f"{cells[0]:<13} {cells[1]:<11} {cells[2]:>17} {cells[3]:>16} {cells[4]:>9}",
-                  flush=True)
+            print(table_row(cells, args.markdown), flush=True)
 
 
 if __name__ == "__main__":
