@@ -118,8 +118,8 @@ def inception_block(x, filters_1x1: int, filters_3x3_reduce: int, filters_3x3: i
                     name: str | None = None):
     """Bloque Inception (GoogLeNet): cuatro ramas en paralelo concatenadas por canales.
 
-    Ramas: 1×1; 1×1 de reducción y 3×3; 1×1 de reducción y 5×5; max pooling 3×3 (paso 1)
-    y proyección 1×1. Todas usan relleno ``"same"`` y ReLU, así que conservan alto y ancho;
+    Ramas: 1×1; 1×1 de reducción y 3×3; 1×1 de reducción y 5×5; agrupamiento máximo 3×3
+    (paso 1) y proyección 1×1. Todas usan relleno ``"same"`` y ReLU, así que conservan alto y ancho;
     la salida tiene ``filters_1x1 + filters_3x3 + filters_5x5 + filters_pool_proj`` canales.
     """
     counts = {"filters_1x1": filters_1x1, "filters_3x3_reduce": filters_3x3_reduce,
@@ -163,8 +163,8 @@ GOOGLENET_BLOCKS: dict[str, tuple[int, int, int, int, int, int]] = {
 def googlenet(input_size: int = 224, num_classes: int = 1000, dropout: float = 0.4) -> keras.Model:
     """GoogLeNet (Inception v1) sin los dos clasificadores auxiliares ni la LRN.
 
-    Tallo convolucional (7×7/2, 1×1, 3×3), nueve bloques Inception con max pooling entre
-    grupos, pooling promedio global, dropout del 40 % y una capa lineal con softmax.
+    Tallo convolucional (7×7/2, 1×1, 3×3), nueve bloques Inception con agrupamiento máximo
+    entre grupos, agrupamiento promedio global, dropout del 40 % y una capa lineal con softmax.
     """
     positive_int("input_size", input_size)
     positive_int("num_classes", num_classes)
@@ -262,7 +262,7 @@ def depth(model: keras.Model) -> int:
 
     Es la convención de los artículos: VGG-16 tiene 16, ResNet-50 tiene 50 (las
     proyecciones de los atajos van en paralelo y no alargan el camino) y GoogLeNet 22.
-    Normalización por lotes, pooling, activaciones y sumas no cuentan.
+    Normalización por lotes, agrupamiento, activaciones y sumas no cuentan.
     """
     _check_model(model)
     best: dict[int, int] = {}
@@ -310,10 +310,12 @@ def count_macs(model: keras.Model) -> int:
     ``SeparableConv2D`` y ``Dense``.
 
     Para una convolución: alto × ancho de salida × filtros × kₕ × k_w × canales de entrada
-    (entre ``groups``). Se ignora, por ser un coste pequeño o no ser multiplicación-suma: los
-    sesgos, la normalización por lotes, las activaciones, el pooling, las sumas residuales,
-    las concatenaciones, el reescalado de la entrada y los productos elemento a elemento
-    (como la recalibración de «squeeze-and-excitation»). Un FLOP suele contarse como 2 MAC.
+    (entre ``groups``). Se ignora, por ser un costo pequeño o no ser multiplicación-suma: los
+    sesgos, la normalización por lotes, las activaciones, el agrupamiento (*pooling*), las
+    sumas residuales, las concatenaciones, el reescalado de la entrada y los productos
+    elemento a elemento (como la recalibración de compresión y excitación,
+    *squeeze-and-excitation*). Un MAC suele contarse como 2 FLOP (una multiplicación y una
+    suma).
     """
     _check_model(model)
     total = 0
@@ -349,7 +351,7 @@ def compound_scaling(phi: float, alpha: float = ALPHA, beta: float = BETA, gamma
                      base_resolution: int = 224) -> dict[str, float]:
     """Escalamiento compuesto de EfficientNet para un coeficiente ``phi``.
 
-    profundidad = α^φ, anchura = β^φ, resolución = γ^φ. El coste (FLOPs) crece como
+    profundidad = α^φ, anchura = β^φ, resolución = γ^φ. El costo (FLOP) crece como
     profundidad × anchura² × resolución² = (α·β²·γ²)^φ ≈ 2^φ con las constantes del artículo.
     """
     for key, value in (("phi", phi), ("alpha", alpha), ("beta", beta), ("gamma", gamma)):

@@ -304,7 +304,7 @@ def check_v1_salidas(answer: Any) -> Verdict:
                           f"tiene {expected_dense} parámetros.", 3)
 
 
-# ------------------------------------------------------------------ Capítulo 2: pooling frente a paso
+# ------------------------------------------------------------------ Capítulo 2: agrupamiento frente a paso
 
 
 @register("ej-pool-formas", '''
@@ -643,8 +643,8 @@ def check_comp_coste(answer: Any) -> Verdict:
                      _cifar10_params(4) + 2 * bn_channels: "count_params cuenta también las "
                                                            "medias móviles de BN, no solo γ y β."}
         review.value(f"versión {v}", got[v], _cifar10_params(v), hints[v], known)
-    return review.verdict("Esos son los parámetros de las cinco versiones; casi todos están en la "
-                          "capa densa oculta.", 5)
+    return review.verdict("Esos son los parámetros de las cinco versiones; en todas, la mayoría "
+                          "está en la primera capa densa, la que recibe el mapa aplanado.", 5)
 
 
 # ------------------------------------------------------------------ Capítulo 9: filtros
@@ -731,7 +731,7 @@ _ALPHA, _BETA, _GAMMA = 1.2, 1.1, 1.15  # las constantes de EfficientNet del cap
 respuesta = {"phi": ..., "profundidad": ..., "anchura": ..., "resolucion": ..., "solo_resolucion": ...}
 ''')
 def check_hist_phi(answer: Any) -> Verdict:
-    """Coste ∝ (α·β²·γ²)^φ ≈ 2^φ: φ ≈ 3 (o log 8 / log 1.92 ≈ 3.19); solo resolución: 224·√8."""
+    """Costo ∝ (α·β²·γ²)^φ ≈ 2^φ: φ ≈ 3 (o log 8 / log 1.92 ≈ 3.19); solo resolución: 224·√8."""
     a = _fields(answer, ("phi", "profundidad", "anchura", "resolucion", "solo_resolucion"))
     phi = _number(a["phi"], "«phi»")
     depth = _number(a["profundidad"], "«profundidad»")
@@ -741,7 +741,7 @@ def check_hist_phi(answer: Any) -> Verdict:
     exact_phi = math.log(8) / math.log(_ALPHA * _BETA ** 2 * _GAMMA ** 2)
     review = _Review()
     phi_ok = 2.95 <= phi <= exact_phi + 0.05
-    review.expect("phi", phi_ok, "el coste se multiplica por α·β²·γ² ≈ 2 cada vez que φ sube 1: "
+    review.expect("phi", phi_ok, "el costo se multiplica por α·β²·γ² ≈ 2 cada vez que φ sube 1: "
                                  "¿cuántas veces hay que duplicarlo para llegar a 8?")
     # Los factores se juzgan con el φ del estudiante (si es aceptable) o con φ = 3.
     phis = {3.0, phi} if phi_ok else {3.0}
@@ -762,8 +762,8 @@ def check_hist_phi(answer: Any) -> Verdict:
         review.expect("solo_resolucion", False, "escribe el lado en píxeles, no el factor.")
     else:
         review.value("solo_resolucion", only, 224 * math.sqrt(8),
-                     "si solo cambia la resolución, el coste crece con el cuadrado del lado.",
-                     {224 * 8.0: "el coste crece con el cuadrado del lado, no con el lado."},
+                     "si solo cambia la resolución, el costo crece con el cuadrado del lado.",
+                     {224 * 8.0: "el costo crece con el cuadrado del lado, no con el lado."},
                      rel=0.012)
     return review.verdict("φ ≈ 3: profundidad ×1.73, anchura ×1.33 y unos 341 píxeles de lado; "
                           "solo con resolución harían falta unos 634.", 5)
@@ -803,7 +803,7 @@ def check_hist_macs(answer: Any) -> Verdict:
     review.value("conv_macs", _count(a["conv_macs"], "«conv_macs»"), 56 * 56 * 3 * 3 * 256 * 256,
                  "cada peso del filtro se usa en cada una de las 56 × 56 posiciones del mapa.",
                  {3 * 3 * 256 * 256: "eso es una sola posición: multiplica por las 56 × 56 del mapa."})
-    return review.verdict("la densa tiene unas 28 veces más parámetros, pero la convolución cuesta "
+    return review.verdict("La densa tiene unas 28 veces más parámetros, pero la convolución cuesta "
                           "unas 110 veces más por imagen.", 4)
 
 
@@ -813,7 +813,7 @@ def check_hist_macs(answer: Any) -> Verdict:
 respuesta = ...
 ''')
 def check_hist_resnet18(model: Any) -> Verdict:
-    """Comprueba el modelo: entrada, salida, mapa antes del pooling global, profundidad y parámetros."""
+    """Comprueba el modelo: entrada, salida, mapa antes del agrupamiento global, profundidad y parámetros."""
     if not all(hasattr(model, name) for name in ("count_params", "layers", "inputs", "outputs")):
         raise Feedback("Se esperaba el modelo de Keras ya construido (por ejemplo "
                        "models.Model(inputs, outputs)) y llegó un valor de tipo "
@@ -831,15 +831,16 @@ def check_hist_resnet18(model: Any) -> Verdict:
         problems.append("La salida debe ser una densa de 1000 clases.")
     pools = [layer for layer in model.layers if isinstance(layer, keras.layers.GlobalAveragePooling2D)]
     if not pools:
-        problems.append("Falta el pooling promedio global antes de la densa.")
+        problems.append("Falta el agrupamiento promedio global (GlobalAveragePooling2D) antes de "
+                        "la densa.")
     else:
         shape = tuple(pools[0].input.shape)[1:]
         if shape[-1:] != (512,):
-            problems.append(f"Al pooling global le llegan {shape[-1]} canales: la última etapa "
+            problems.append(f"Al agrupamiento promedio global le llegan {shape[-1]} canales: la última etapa "
                             "tiene 512 filtros.")
         elif shape[:2] != (7, 7):
-            problems.append(f"El mapa que llega al pooling global mide {shape[0]}×{shape[1]}: revisa "
-                            "los pasos (2 en la convolución y en el max pooling del tallo, y 2 en el "
+            problems.append(f"El mapa que llega al agrupamiento promedio global mide {shape[0]}×{shape[1]}: "
+                            "revisa los pasos (2 en la convolución y en el agrupamiento máximo del tallo, y 2 en el "
                             "primer bloque de las etapas 2, 3 y 4).")
     depth = architectures.depth(model)
     if depth != 18:
@@ -858,7 +859,7 @@ def check_hist_resnet18(model: Any) -> Verdict:
     return True, "Tu ResNet-18 tiene profundidad 18 y los parámetros esperados."
 
 
-# ------------------------------------------------------------------ Capítulo 11: transfer learning
+# ------------------------------------------------------------------ Capítulo 11: aprendizaje por transferencia
 
 
 @register("ej-tl-flatten", '''
@@ -897,7 +898,7 @@ def _resnet50_layers() -> list[tuple[int, int]]:
     """
     conv = lambda k, i, o: (_conv_params(k, i, o), 0)  # noqa: E731
     bn = lambda channels: (2 * channels, 2 * channels)  # noqa: E731
-    none = (0, 0)  # entrada, relleno, activación, pooling, suma
+    none = (0, 0)  # entrada, relleno, activación, agrupamiento, suma
     layers = [none, none, conv(7, 3, 64), bn(64), none, none, none]
     channels = 64
     for filters, blocks in ((64, 3), (128, 4), (256, 6), (512, 3)):
@@ -990,7 +991,7 @@ def check_vit_secuencia(answer: Any) -> Verdict:
     review.value("entradas_atencion_8x8", entries8, (patches8 + 1) ** 2,
                  "con parches de 8×8 caben más parches por lado; la matriz es tokens × tokens.",
                  {patches8 ** 2: cls, patches8 + 1: "la matriz es tokens × tokens."})
-    return review.verdict("197 tokens de 768 valores y 38 809 entradas por cabeza; con parches "
+    return review.verdict("197 tokens de 768 valores y 38 809 entradas por cabeza; con parches "
                           "de 8×8 la matriz crece unas 16 veces.", 4)
 
 
