@@ -3,6 +3,7 @@
 import hashlib
 import math
 import os
+import sys
 
 import nbformat
 import pytest
@@ -171,6 +172,23 @@ def test_a_batch_run_reads_what_earlier_chapters_of_the_batch_published(tmp_path
     _store(other, cache_dir, {"run_v3_25": runs.to_json(_result())})
     with pytest.raises(SystemExit, match="lo publican dos capítulos"):
         bookcache.published_runs(cache_dir)
+
+
+def test_published_runs_are_read_without_jupyter_cache_and_without_writing(tmp_path, monkeypatch):
+    """La máquina de GPU solo tiene sus ruedas (sin jupyter-cache): ``run --mode completo``
+    lee lo publicado con sqlite3 y no toca la caché (ni la fecha de acceso del índice)."""
+    producer = bookcache.chapters()[0]
+    cache_dir = tmp_path / "cache"
+    text = runs.to_json(_result())
+    _store(producer, cache_dir, {"run_v3_25": text})
+    before = (cache_dir / "global.db").read_bytes()
+    monkeypatch.setitem(sys.modules, "jupyter_cache", None)  # importarlo falla
+    with pytest.raises(ImportError):
+        bookcache.open_cache(cache_dir)
+    assert bookcache.published_runs(cache_dir) == {"v3_25": (producer.stem, text)}
+    assert list(bookcache.cached_notebooks(cache_dir)) == [producer.stem]
+    assert (cache_dir / "global.db").read_bytes() == before
+    assert bookcache.cached_notebooks(tmp_path / "no_existe") == {}
 
 
 def test_write_runs_leaves_one_json_per_run(tmp_path):

@@ -251,6 +251,32 @@ def open_cache(path: Path = CACHE_DIR):
     return get_cache(str(path))
 
 
+def cached_notebooks(cache_dir: Path = CACHE_DIR) -> dict[str, nbformat.NotebookNode]:
+    """Los cuadernos guardados en una caché, por capítulo, leídos sin jupyter-cache.
+
+    Solo lee: el índice ``global.db`` con el ``sqlite3`` de la biblioteca estándar (en modo
+    de solo lectura, así no cambia ni la fecha de acceso) y cada
+    ``executed/CLAVE/base.ipynb``. Así ``run --mode completo`` funciona también en una máquina
+    que solo tiene las ruedas de la GPU, donde jupyter-cache no está instalado.
+    """
+    import sqlite3
+
+    db = cache_dir / "global.db"
+    if not db.is_file():
+        return {}
+    connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = connection.execute("SELECT hashkey, uri FROM nbcache").fetchall()
+    finally:
+        connection.close()
+    found = {}
+    for hashkey, where in rows:
+        path = cache_dir / "executed" / hashkey / "base.ipynb"
+        if path.is_file():
+            found[Path(where).stem] = nbformat.read(path, as_version=4)
+    return found
+
+
 def glued(nb: nbformat.NotebookNode) -> dict[str, str]:
     """Lo que pegó el cuaderno (myst-nb): nombre → su ``text/plain``."""
     found = {}
@@ -455,11 +481,7 @@ def published_runs(cache_dir: Path = CACHE_DIR,
     capítulos: una tanda en otra máquina lee lo que acaban de publicar los capítulos que
     corrieron antes. ``exclude`` deja fuera un capítulo (el que se va a ejecutar).
     """
-    sources: dict[str, nbformat.NotebookNode] = {}
-    if cache_dir.exists():
-        cache = open_cache(cache_dir)
-        for record in cache.list_cache_records():
-            sources[Path(record.uri).stem] = cache.get_cache_bundle(record.pk).nb
+    sources = cached_notebooks(cache_dir)
     sources.update(newer or {})
     found: dict[str, tuple[str, str]] = {}
     for chapter, nb in sorted(sources.items()):
@@ -606,12 +628,12 @@ def cmd_run(args) -> int:
     path = find_chapter(args.chapter)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:  # una copia de la caché: leerla no cambia cache/
+    with tempfile.TemporaryDirectory() as tmp:
         runs_dir = None
         if args.mode == "completo":  # lo publicado en la caché y en los cuadernos de --out (una tanda)
             batch = {p.stem: nbformat.read(p, as_version=4) for p in sorted(out.glob("*.ipynb"))}
             runs_dir = write_runs(Path(tmp) / "runs", published_runs(
-                copy_cache(Path(tmp) / "cache"), newer=batch, exclude=path.stem))
+                newer=batch, exclude=path.stem))
         executed, seconds = execute(read_chapter(path), args.mode, echo=args.echo,
                                     runs_dir=runs_dir)
     executed.metadata["cnnlab"] = {"chapter": path.stem, "execution_seconds": round(seconds, 1),
