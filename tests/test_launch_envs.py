@@ -309,3 +309,79 @@ def test_binder_pins_agree_with_the_book_lock():
         version = next(iter(spec.specifier)).version
         assert locked.get(spec.name.lower()) == version, \
             f"binder/requirements.txt fija {spec.name}=={version} y requirements.lock {locked.get(spec.name.lower())}"
+
+
+# ---------------------------------------------------------------- GPU sin TensorFlow
+
+#: Lo que trae la máquina de GPU antes de las ruedas (``gpu-wheels/README.md``): Python 3.12
+#: con NumPy, JAX y sus dependencias, matplotlib, Pillow, h5py, rich…; sin Keras ni Jupyter.
+GPU_BASE = ["numpy", "jax", "jaxlib", "scipy", "opt-einsum", "ml-dtypes", "matplotlib",
+            "pillow", "h5py", "rich", "absl-py", "typing-extensions", "pyyaml",
+            "markdown-it-py", "pygments", "python-dateutil", "psutil", "attrs", "packaging"]
+GPU_CHAPTER = "10_historia"  # el más corto: el ensayo mide el camino, no la GPU
+
+
+def python312() -> Path | None:
+    """Un intérprete de Python 3.12 (el de la máquina de GPU): del PATH o de pyenv."""
+    candidates = [shutil.which("python3.12")]
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates += sorted(str(p) for p in pyenv.glob("3.12*/bin/python3.12"))
+    for candidate in filter(None, candidates):
+        done = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"],
+                              capture_output=True, text=True)
+        if done.returncode == 0 and done.stdout.strip() == "(3, 12)":
+            return Path(candidate)
+    return None
+
+
+@pytest.mark.launch
+def test_gpu_rehearsal_runs_a_chapter_with_only_jax_and_the_wheels(tmp_path, monkeypatch):
+    """Ensayo en CPU de la máquina de GPU: un Python 3.12 nuevo con solo lo que ella trae,
+    las ruedas de ``gpu-wheels`` instaladas aparte por ``tools/remote_full_run.sh``, un
+    capítulo en modo completo con JAX, y el cuaderno devuelto pasa las reglas de ``import``."""
+    data_dir = os.environ.get("CNNLAB_DATA_DIR", "").strip()
+    if not data_dir:
+        pytest.skip("CNNLAB_DATA_DIR no está definida (aquí no hay internet para descargar los datos)")
+    wheels = Path(os.environ.get("CNNLAB_SHARED") or ROOT.parent / "shared") / "gpu-wheels"
+    if not any(wheels.glob("keras-*.whl")):
+        pytest.skip("no están las ruedas de la GPU (define CNNLAB_SHARED con la carpeta shared)")
+    python = python312()
+    if python is None:
+        pytest.skip("no hay Python 3.12, el de la máquina de GPU")
+
+    # El entorno de la GPU, con las versiones del libro (requirements.lock) donde coinciden.
+    uv, venv = uv_binary(), tmp_path / "gpu-venv"
+    run([uv, "venv", "--quiet", "--seed", "--python", python, venv], env=clean_env())
+    run([uv, "pip", "install", "--quiet", "--python", venv / "bin" / "python",
+         "-c", ROOT / "requirements.lock", *GPU_BASE], timeout=INSTALL_TIMEOUT, env=clean_env())
+    installed = probe(venv / "bin" / "python", cwd=tmp_path)["versions"]
+    assert not {"keras", "tensorflow", "tensorflow-cpu", "nbclient", "ipykernel",
+                "jupyter-cache"} & set(installed), "el entorno trae más que la máquina de GPU"
+
+    out = tmp_path / "salida"
+    env = clean_env(
+        PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        WHEELS=str(wheels), CNNLAB_DATA_DIR=data_dir, LIMIT="900",
+        MPLCONFIGDIR=str(tmp_path / "matplotlib"), KERAS_HOME=str(tmp_path / "keras"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter-runtime"))
+    done = run(["bash", ROOT / "tools" / "remote_full_run.sh", out, GPU_CHAPTER], env=env,
+               timeout=1200)
+    state = (out / "estado.txt").read_text(encoding="utf-8")
+    log = out / f"{GPU_CHAPTER}.log"
+    assert f"{GPU_CHAPTER} rc=0" in state, (done.stdout + state
+                                           + (log.read_text(encoding="utf-8")[-3000:] if log.exists() else ""))
+    assert "backend jax" in done.stdout
+
+    # Las reglas de `import`, con el Python 3.12 en el PATH para comprobar la huella.
+    import bookcache
+
+    monkeypatch.setenv("PATH", env["PATH"])
+    executed = nbformat.read(out / f"{GPU_CHAPTER}.ipynb", as_version=4)
+    assert bookcache.python_version_of(executed) == "3.12"
+    seconds = bookcache.check_importable(executed, f"{GPU_CHAPTER}.ipynb")
+    assert seconds > 0
+    path = bookcache.find_chapter(GPU_CHAPTER)
+    nb = bookcache.merged(bookcache.read_chapter(path), executed, f"{GPU_CHAPTER}.ipynb")
+    bookcache.check_same_package(nb, GPU_CHAPTER, "3.12")  # falla si la huella no es la de aquí
+    texts = "\n".join(bookcache.output_texts(nb))
+    assert re.search(r"Modo:\s+completo", texts) and "jax" in texts
