@@ -25,7 +25,7 @@ html: $(STAMP)
 
 ## test: pruebas del paquete, de los capítulos en modo rápido, de la caché y de la web
 test: $(STAMP)
-	$(PY) -m pytest -q -ra
+	$(PY) -m pytest -q -ra --durations=25
 
 ## execute: ejecuta en modo completo (todos los capítulos, o CHAPTER=nombre) y guarda en cache/
 execute: $(STAMP)
