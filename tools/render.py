@@ -177,18 +177,12 @@ def documents() -> dict[str, dict]:
 
 
 def glue_store() -> "GlueStore":
-    """Los valores pegados de las ejecuciones completas de ``cache/``, capítulo a capítulo."""
-    import tempfile
-
+    """Los valores pegados de las ejecuciones completas de ``cache/``, capítulo a capítulo
+    (leídos en solo lectura: leer no cambia ``cache/``)."""
     import bookcache
 
-    values: dict[str, dict[str, str]] = {}
-    with tempfile.TemporaryDirectory() as tmp:  # una copia: leer no cambia cache/
-        cache = bookcache.open_cache(bookcache.copy_cache(Path(tmp) / "cache"))
-        for record in cache.list_cache_records():
-            nb = cache.get_cache_bundle(record.pk).nb
-            values[Path(record.uri).stem] = bookcache.glued(nb)
-    return GlueStore(values)
+    return GlueStore({chapter: bookcache.glued(nb)
+                      for chapter, nb in bookcache.cached_notebooks().items()})
 
 
 @dataclass
