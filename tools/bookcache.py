@@ -7,6 +7,7 @@ No es parte de ``cnnlab``: los capítulos no la importan. Uso::
     python tools/bookcache.py execute [CAPÍTULO…] # ejecuta en modo completo y guarda en cache/
     python tools/bookcache.py run CAPÍTULO --mode rapido --out DIR   # ejecuta sin tocar la caché
     python tools/bookcache.py import ARCHIVO.ipynb…  # añade cuadernos ejecutados en otra máquina
+                                                  # (con su carpeta weights/, si publican pesos)
     python tools/bookcache.py prune               # borra entradas que ya no son de ningún capítulo
     python tools/bookcache.py rekey CAPÍTULO…     # mismas salidas tras cambiar solo pies de figura
     python tools/bookcache.py notebooks [--check] # cuadernos de lanzamiento y de estudiantes
@@ -36,6 +37,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / "cache"
+#: Los archivos de pesos publicados (cnnlab.published_weights), junto a la caché.
+WEIGHTS_DIR = CACHE_DIR / "weights"
 #: La carpeta que contiene el paquete ``cnnlab`` de este repositorio.
 PACKAGE_ROOT = ROOT / "code"
 FULL_RE = re.compile(r"Procedencia de esta ejecución\s*\n\s*Modo:\s+completo\b")
@@ -177,13 +180,15 @@ def output_texts(nb: nbformat.NotebookNode):
 
 
 def execute(nb: nbformat.NotebookNode, mode: str, echo: bool = False,
-            runs_dir: Path | None = None) -> tuple[nbformat.NotebookNode, float]:
+            runs_dir: Path | None = None,
+            weights_out: Path | None = None) -> tuple[nbformat.NotebookNode, float]:
     """Ejecuta una copia del cuaderno con ``CNNLAB_MODE=mode`` en una carpeta temporal.
 
     Con ``echo`` repite en la consola, según llega, lo que el cuaderno imprime (la tabla de
     épocas, por ejemplo): si una ejecución remota se corta por tiempo, su registro dice hasta
     dónde llegó y a qué ritmo. ``runs_dir`` es la carpeta de entrenamientos publicados que el
-    capítulo puede leer (:func:`write_runs`, ``CNNLAB_RUNS_DIR``).
+    capítulo puede leer (:func:`write_runs`, ``CNNLAB_RUNS_DIR``); ``weights_out``, la carpeta
+    donde deja los pesos que publica (``CNNLAB_WEIGHTS_OUT``, :func:`keep_weights`).
     """
     from nbclient import NotebookClient
 
@@ -194,7 +199,8 @@ def execute(nb: nbformat.NotebookNode, mode: str, echo: bool = False,
             return super().output(outs, msg, display_id, cell_index)
 
     nb = copy.deepcopy(nb)
-    variables = {"CNNLAB_MODE": mode, RUNS_DIR_ENV: str(runs_dir) if runs_dir else None}
+    variables = {"CNNLAB_MODE": mode, RUNS_DIR_ENV: str(runs_dir) if runs_dir else None,
+                 WEIGHTS_OUT_ENV: str(weights_out) if weights_out else None}
     previous = {name: os.environ.get(name) for name in variables}
     for name, value in variables.items():
         if value is None:
@@ -349,6 +355,11 @@ def prune(cache_dir: Path = CACHE_DIR, keep_uris: frozenset[str] = frozenset()) 
         if record.hashkey not in keep and record.uri not in keep_uris:
             cache.remove_cache(record.pk)
             removed.append(f"{record.uri} (id {record.pk})")
+    described = {d["archivo"] for d in weights_descriptions(published_runs(cache_dir)).values()}
+    for path in sorted((cache_dir / "weights").glob("*.npz")):
+        if path.name not in described:
+            path.unlink()
+            removed.append(f"weights/{path.name} (pesos que ya no publica ningún capítulo)")
     return removed
 
 
@@ -495,12 +506,80 @@ def published_runs(cache_dir: Path = CACHE_DIR,
     return found
 
 
-def write_runs(folder: Path, runs: dict[str, tuple[str, str]]) -> Path:
-    """Escribe cada entrenamiento publicado como ``folder/NOMBRE.json`` (lo lee cnnlab.runs)."""
+def write_runs(folder: Path, runs: dict[str, tuple[str, str]],
+               weights_sources: tuple[Path, ...] = (WEIGHTS_DIR,)) -> Path:
+    """Escribe cada entrenamiento publicado como ``folder/NOMBRE.json`` (lo lee cnnlab.runs).
+
+    Copia también el archivo de cada descripción de pesos publicados que esté, con su huella,
+    en alguna carpeta de ``weights_sources`` (lo lee cnnlab.published_weights). El que no
+    esté no se copia: el capítulo que lo lea dirá que falta.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     for name, (_chapter, text) in runs.items():
         (folder / f"{name}.json").write_text(text, encoding="utf-8")
+    for description in weights_descriptions(runs).values():
+        for source in weights_sources:
+            candidate = source / description["archivo"]
+            if candidate.is_file() and file_sha256(candidate) == description["sha256"]:
+                shutil.copyfile(candidate, folder / description["archivo"])
+                break
     return folder
+
+
+# ---------------------------------------------------------------- pesos publicados
+
+#: La variable con la que un capítulo sabe dónde dejar los pesos que publica
+#: (cnnlab.published_weights).
+WEIGHTS_OUT_ENV = "CNNLAB_WEIGHTS_OUT"
+#: Prefijo de los entrenamientos publicados que describen un archivo de pesos.
+WEIGHTS_PREFIX = "pesos_"
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 de un archivo (la huella que anota cnnlab.published_weights)."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def weights_descriptions(runs: dict[str, tuple[str, str]]) -> dict[str, dict]:
+    """Las descripciones de pesos entre los entrenamientos publicados: nombre → descripción."""
+    found = {}
+    for name, (chapter, text) in runs.items():
+        if not name.startswith(WEIGHTS_PREFIX):
+            continue
+        try:
+            description = json.loads(text)
+            _ = description["archivo"], description["sha256"]
+        except (ValueError, KeyError, TypeError) as err:
+            raise SystemExit(f"{chapter}: la descripción de los pesos {name!r} no se puede "
+                             f"leer ({err!r}).") from err
+        found[name] = description
+    return found
+
+
+def keep_weights(nb: nbformat.NotebookNode, produced: Path, name: str,
+                 dest: Path = WEIGHTS_DIR) -> list[str]:
+    """Copia a ``dest`` los archivos de los pesos que publicó ``nb`` (desde ``produced``).
+
+    Cada archivo tiene que estar y tener la huella que dice su descripción; si no, la
+    ejecución no se guarda. Devuelve los nombres de los archivos copiados.
+    """
+    published = {run: (name, text) for run, text in runs_published_by(nb).items()}
+    kept = []
+    for run, description in weights_descriptions(published).items():
+        source = produced / description["archivo"]
+        if not source.is_file():
+            raise SystemExit(f"{name}: publicó los pesos {run!r} pero falta su archivo "
+                             f"{description['archivo']} (búscalo en la carpeta weights/ junto "
+                             "al cuaderno, donde lo deja tools/bookcache.py run).")
+        if file_sha256(source) != description["sha256"]:
+            raise SystemExit(f"{name}: el archivo {description['archivo']} no es el que publicó "
+                             "la ejecución (su huella SHA-256 no coincide).")
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, dest / description["archivo"])
+        kept.append(description["archivo"])
+    return kept
 
 
 def changed_runs(read: dict[str, str], current: dict[str, str]) -> list[str]:
@@ -605,10 +684,13 @@ def cmd_execute(args) -> int:
     for i, path in enumerate(targets, 1):
         print(f"[{i}/{len(targets)}] {path.stem}: ejecutando en modo completo…", flush=True)
         nb = read_chapter(path)
-        with tempfile.TemporaryDirectory() as runs_tmp:
-            runs_dir = write_runs(Path(runs_tmp), published_runs(exclude=path.stem))
-            executed, seconds = execute(nb, "completo", runs_dir=runs_dir)
-        store(path, merged(nb, executed, path.stem), seconds)
+        with tempfile.TemporaryDirectory() as tmp:
+            runs_dir = write_runs(Path(tmp) / "runs", published_runs(exclude=path.stem))
+            executed, seconds = execute(nb, "completo", runs_dir=runs_dir,
+                                        weights_out=Path(tmp) / "weights")
+            result = merged(nb, executed, path.stem)
+            keep_weights(result, Path(tmp) / "weights", path.stem)
+        store(path, result, seconds)
         print(f"[{i}/{len(targets)}] {path.stem}: guardado en cache/ ({seconds / 60:.1f} min)", flush=True)
         stored.add(uri(path))
         try:  # ¿cambió el capítulo mientras se ejecutaba?
@@ -633,9 +715,10 @@ def cmd_run(args) -> int:
         if args.mode == "completo":  # lo publicado en la caché y en los cuadernos de --out (una tanda)
             batch = {p.stem: nbformat.read(p, as_version=4) for p in sorted(out.glob("*.ipynb"))}
             runs_dir = write_runs(Path(tmp) / "runs", published_runs(
-                newer=batch, exclude=path.stem))
+                newer=batch, exclude=path.stem), weights_sources=(out / "weights", WEIGHTS_DIR))
         executed, seconds = execute(read_chapter(path), args.mode, echo=args.echo,
-                                    runs_dir=runs_dir)
+                                    runs_dir=runs_dir,
+                                    weights_out=out / "weights" if args.mode == "completo" else None)
     executed.metadata["cnnlab"] = {"chapter": path.stem, "execution_seconds": round(seconds, 1),
                                    "mode": args.mode}
     nbformat.write(executed, out / f"{path.stem}.ipynb")
@@ -745,6 +828,7 @@ def cmd_import(args) -> int:
         nb = merged(read_chapter(path), executed, Path(name).name)
         digest = check_same_package(nb, Path(name).name, python_version_of(executed))
         check_runs_current(nb, Path(name).name)
+        keep_weights(nb, Path(name).parent / "weights", Path(name).name)
         store(path, nb, seconds, digest=digest)
         print(f"{path.stem}: importado a cache/ ({seconds / 60:.1f} min de ejecución)")
     for entry in prune():
