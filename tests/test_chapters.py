@@ -11,6 +11,8 @@ from cnnlab.claims import FAILED
 CHAPTERS = bookcache.all_notebooks()
 PRIVATE = bookcache.PRIVATE_PATH_RE
 ECHO = bookcache.OBJECT_ECHO_RE
+#: Los backends de Keras con que corre cada capítulo: TensorFlow (Colab, Binder) y JAX (la GPU).
+BACKENDS = ["tensorflow", "jax"]
 
 
 def cache_fingerprint() -> str:
@@ -23,13 +25,16 @@ def cache_fingerprint() -> str:
 
 
 @pytest.mark.notebooks
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
-def test_chapter_runs_in_quick_mode(chapter):
+def test_chapter_runs_in_quick_mode(chapter, backend, monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", backend)  # el núcleo hereda el entorno
     before = cache_fingerprint()
     executed, _seconds = bookcache.execute(bookcache.read_chapter(chapter), "rapido")
     assert cache_fingerprint() == before, "una ejecución rápida modificó cache/"
     texts = list(bookcache.output_texts(executed))
     assert any(re.search(r"Procedencia de esta ejecución\s*\n\s*Modo:\s+rapido", t) for t in texts)
+    assert any(f"backend {backend}" in t for t in texts), f"el capítulo no corrió con {backend}"
     assert not bookcache.full_provenance(executed)
     for cell in executed.cells:
         for out in cell.get("outputs", []):

@@ -29,6 +29,12 @@ ENGLISH_CHROME = ("Search", "search this book", "Launch", "Download", "Contents"
                   "Type", "Section Navigation", "On this page", "Show source", "Link to this heading",
                   "Page", "Main")
 
+#: Textos de enlaces y botones que el tema pone dentro del artículo (figuras, ecuaciones,
+#: bloques plegables), fuera de las zonas de :data:`ENGLISH_CHROME`: no deben aparecer en
+#: ningún atributo de la página ni en el HTML o los scripts publicados.
+ENGLISH_ANYWHERE = ("Link to this heading", "Link to this image", "Link to this equation",
+                    "Toggle hidden content")
+
 #: Lo que mide el navegador en cada página (se evalúa dentro de la página).
 MEASURE = r"""
 () => {
@@ -54,9 +60,16 @@ MEASURE = r"""
       }
     }
   }
+  const attributes = [];
+  for (const node of document.querySelectorAll("[placeholder], [title], [aria-label], [data-bs-title], [data-bs-original-title]")) {
+    for (const a of ["placeholder", "title", "aria-label", "data-bs-title", "data-bs-original-title"]) {
+      if (node.getAttribute(a)) attributes.push(node.getAttribute(a));
+    }
+  }
   const searchInputs = [...document.querySelectorAll("input[type=search], input[name=q]")].filter(
     i => i.offsetParent !== null).length;
-  return {wide: wide, figures: figures, chrome: chrome, searchInputs: searchInputs};
+  return {wide: wide, figures: figures, chrome: chrome, attributes: attributes,
+          searchInputs: searchInputs};
 }
 """
 
@@ -120,6 +133,10 @@ def test_pages_read_well_at_1280_px(site, browser):
         for english in ENGLISH_CHROME:
             if re.search(rf"(?<![\w-]){re.escape(english)}(?![\w-])", chrome):
                 problems.append(f"{name}: texto del tema en inglés: {english!r}")
+        attributes = "\n".join(found["attributes"])
+        for english in ENGLISH_ANYWHERE:
+            if english in attributes:
+                problems.append(f"{name}: texto del tema en inglés en un atributo: {english!r}")
         if re.search(r"\bpagina\b", chrome, flags=re.IGNORECASE):
             problems.append(f"{name}: «pagina» sin acento")
         if found["searchInputs"] > 1:
@@ -128,6 +145,19 @@ def test_pages_read_well_at_1280_px(site, browser):
             problems.append(f"{name}: error de JavaScript: {err[:120]}")
     assert checked >= 12
     assert not problems, "\n".join(problems[:60]) + f"\n({len(problems)} en total)"
+
+
+def test_no_english_link_titles_in_built_files(site):
+    """Sin navegador: ni las páginas ni los scripts del tema llevan :data:`ENGLISH_ANYWHERE`.
+
+    Cubre también los botones que un script crea solo en las páginas que los usan
+    (``togglebutton.js``).
+    """
+    files = sorted(site.rglob("*.html")) + sorted((site / "_static").glob("*.js"))
+    assert any(f.name == "togglebutton.js" for f in files)
+    problems = [f"{f.relative_to(site)}: {english!r}" for f in files
+                for english in ENGLISH_ANYWHERE if english in f.read_text(encoding="utf-8")]
+    assert not problems, "\n".join(problems)
 
 
 def test_search_ignores_accents(site, browser):

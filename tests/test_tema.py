@@ -14,6 +14,25 @@ def test_attributes_and_table_headers_are_translated():
     assert 'title="Otra cosa">Page</p>' in out  # el texto del contenido no se toca
 
 
+def test_image_and_equation_links_are_translated():
+    html = ('<a class="headerlink" href="#fig" title="Link to this image">#</a>'
+            '<a class="headerlink" href="#equation-x" title="Link to this equation">#</a>')
+    out = tema.translate_html(html)
+    assert 'title="Enlace a esta imagen"' in out and 'title="Enlace a esta ecuación"' in out
+    assert "Link to this" not in out
+
+
+def test_togglebutton_script_is_translated():
+    js = ('var collapseButton = `\n  <button type="button" id="${buttonID}" '
+          'data-toggle-hint="${toggleHintShow}"\n          aria-label="Toggle hidden content"\n'
+          '          aria-expanded="false">`;')
+    out = tema.translate_attributes(js)
+    assert 'aria-label="Mostrar u ocultar el contenido"' in out
+    assert "Toggle hidden content" not in out
+    assert 'data-toggle-hint="${toggleHintShow}"' in out  # el resto del script, intacto
+    assert "togglebutton.js" in tema.TRANSLATED_SCRIPTS
+
+
 def test_repeated_head_scripts_are_dropped_once():
     html = ("<head>\n<script>const A = 1;</script>\n<script src='x.js'></script>\n"
             "<script>const A = 1;</script>\n</head><body><script>const A = 1;</script></body>")

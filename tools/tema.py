@@ -5,6 +5,8 @@
   (``title``, ``aria-label``, ``data-bs-title``), las cabeceras de la tabla de
   ejecuciones (``{nb-exec-table}``) del apéndice de reproducibilidad y el mensaje de
   «sin resultados» de la búsqueda, mal traducido en Sphinx.
+* El botón que pone sphinx-togglebutton lo crea su ``_static/togglebutton.js`` en el
+  navegador, con ``aria-label`` en inglés: se traduce el atributo dentro de ese archivo.
 * sphinx-thebe inserta dos veces el mismo ``<script>`` de configuración y el navegador
   lanza un error en cada página («THEBE_JS_URL has already been declared»): se deja uno.
 
@@ -21,6 +23,9 @@ from pathlib import Path
 #: Valor de atributo en inglés (o mal traducido) → español.
 ATTRIBUTE_TEXT = {
     "Link to this heading": "Enlace a este encabezado",
+    "Link to this image": "Enlace a esta imagen",
+    "Link to this equation": "Enlace a esta ecuación",
+    "Toggle hidden content": "Mostrar u ocultar el contenido",
     "Toggle primary sidebar": "Mostrar u ocultar el índice del libro",
     "Toggle secondary sidebar": "Mostrar u ocultar el índice de la página",
     "Navegación de palanca": "Mostrar u ocultar la navegación",
@@ -47,10 +52,22 @@ TABLE_HEADERS = {"Document": "Documento", "Modified": "Modificado", "Method": "M
 _ATTRIBUTE_RE = re.compile(r'((?:title|aria-label|data-bs-title|placeholder)=")([^"]*)(")')
 
 
+#: Scripts del tema que escriben en el navegador atributos de :data:`ATTRIBUTE_TEXT`.
+TRANSLATED_SCRIPTS = ("togglebutton.js",)
+
+
+def translate_attributes(text: str) -> str:
+    """Aplica :data:`ATTRIBUTE_TEXT` a los atributos ``title="…"``, ``aria-label="…"``, etc.
+
+    Sirve igual para una página que para un script que arma HTML en una cadena.
+    """
+    return _ATTRIBUTE_RE.sub(lambda m: m.group(1) + ATTRIBUTE_TEXT.get(m.group(2), m.group(2))
+                             + m.group(3), text)
+
+
 def translate_html(html: str) -> str:
     """Aplica :data:`ATTRIBUTE_TEXT` y :data:`TABLE_HEADERS` a una página ya escrita."""
-    html = _ATTRIBUTE_RE.sub(lambda m: m.group(1) + ATTRIBUTE_TEXT.get(m.group(2), m.group(2))
-                             + m.group(3), html)
+    html = translate_attributes(html)
     for english, spanish in TABLE_HEADERS.items():
         html = html.replace(f'<th class="head"><p>{english}</p>', f'<th class="head"><p>{spanish}</p>')
     return html
@@ -87,6 +104,13 @@ def _translate_output(app, exception) -> None:
     if messages.is_file():
         messages.write_text(fix_search_messages(messages.read_text(encoding="utf-8")),
                             encoding="utf-8")
+    for name in TRANSLATED_SCRIPTS:
+        script = Path(app.outdir) / "_static" / name
+        if script.is_file():
+            text = script.read_text(encoding="utf-8")
+            new = translate_attributes(text)
+            if new != text:
+                script.write_text(new, encoding="utf-8")
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         new = drop_repeated_scripts(translate_html(text))
