@@ -260,7 +260,8 @@ def _isolated_execute(monkeypatch, tmp_path, chapter, later):
     monkeypatch.setattr(bookcache, "read_chapter",
                         lambda path: nbformat.from_dict(next(reads, later)))
     monkeypatch.setattr(bookcache.published_runs, "__defaults__", (cache_dir, None, None))
-    monkeypatch.setattr(bookcache, "execute", lambda nb, mode, runs_dir=None: (_full_run_of(nb), 60.0))
+    monkeypatch.setattr(bookcache, "execute",
+                        lambda nb, mode, runs_dir=None, weights_out=None: (_full_run_of(nb), 60.0))
     bookcache.cmd_execute(argparse.Namespace(chapters=[chapter.stem]))
     return cache_dir
 
