@@ -10,7 +10,7 @@ import pytest
 
 import bookcache
 import fakeruns
-from cnnlab import runs, runtime
+from cnnlab import published_weights, runs, runtime
 from cnnlab.training import Result
 
 PROVENANCE = {"modo": "completo", "semilla": 42, "cpu": "CPU de prueba (2 núcleos)",
@@ -197,10 +197,16 @@ def test_write_runs_leaves_one_json_per_run(tmp_path):
     assert (folder / "v3_25.json").read_text(encoding="utf-8") == '{"a": 1}'
 
 
-def test_execute_gives_the_kernel_the_runs_folder_and_restores_the_environment(tmp_path, monkeypatch):
-    monkeypatch.delenv(runs.RUNS_DIR_ENV, raising=False)
+def test_execute_gives_the_kernel_its_folders_and_restores_the_environment(tmp_path, monkeypatch):
+    """La carpeta de entrenamientos publicados que lee y la de pesos que publica."""
+    names = (runs.RUNS_DIR_ENV, published_weights.WEIGHTS_OUT_ENV)
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        f'import os; print(os.environ.get("{runs.RUNS_DIR_ENV}"), os.environ["CNNLAB_MODE"])')])
-    executed, _seconds = bookcache.execute(nb, "completo", runs_dir=tmp_path)
-    assert executed.cells[0].outputs[0]["text"] == f"{tmp_path} completo\n"
-    assert runs.RUNS_DIR_ENV not in os.environ
+        f'import os; print(os.environ.get("{names[0]}"), os.environ.get("{names[1]}"), '
+        'os.environ["CNNLAB_MODE"])')])
+    executed, _seconds = bookcache.execute(nb, "completo", runs_dir=tmp_path / "runs",
+                                           weights_out=tmp_path / "weights")
+    assert executed.cells[0].outputs[0]["text"] == \
+        f"{tmp_path / 'runs'} {tmp_path / 'weights'} completo\n"
+    assert not any(name in os.environ for name in names)

@@ -536,10 +536,11 @@ WEIGHTS_PREFIX = "pesos_"
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 de un archivo (la huella que anota cnnlab.published_weights)."""
-    import hashlib
+    """SHA-256 de un archivo (la huella que anota cnnlab.published_weights), con la misma
+    función que usan los cargadores de datos."""
+    from cnnlab.data import file_digest
 
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_digest(path, "sha256")
 
 
 def weights_descriptions(runs: dict[str, tuple[str, str]]) -> dict[str, dict]:

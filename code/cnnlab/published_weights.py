@@ -19,7 +19,6 @@ hace nada y :func:`load` devuelve ``False``: el capítulo entrena su propia red.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -28,17 +27,13 @@ import keras
 import numpy as np
 
 from cnnlab import runs, runtime
+from cnnlab.data import file_digest
 from cnnlab.glue import glue_value
 
 #: Variable de entorno con la carpeta donde :func:`publish` deja los pesos (la define bookcache).
 WEIGHTS_OUT_ENV = "CNNLAB_WEIGHTS_OUT"
 #: Prefijo del nombre con que se publica la descripción de unos pesos (``pesos_escalera_v5``).
 PREFIX = "pesos_"
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 de un archivo de pesos."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def publish(model: keras.Model, name: str) -> Path | None:
@@ -59,8 +54,8 @@ def publish(model: keras.Model, name: str) -> Path | None:
     path = Path(out) / f"{PREFIX}{name}.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, *arrays)
-    description = {"archivo": path.name, "sha256": file_digest(path), "modelo": model.name,
-                   "formas": [list(a.shape) for a in arrays]}
+    description = {"archivo": path.name, "sha256": file_digest(path, "sha256"),
+                   "modelo": model.name, "formas": [list(a.shape) for a in arrays]}
     glue_value(runs.GLUE_PREFIX + PREFIX + name, json.dumps(description, sort_keys=True))
     return path
 
@@ -93,7 +88,7 @@ def load(model: keras.Model, name: str) -> bool:
     if not path.is_file():
         raise FileNotFoundError(f"Falta el archivo de los pesos publicados {name!r} "
                                 f"({path.name}); vuelve a ejecutar el capítulo que los publica.")
-    if file_digest(path) != expected_digest:
+    if file_digest(path, "sha256") != expected_digest:
         raise ValueError(f"El archivo {path.name} no es el que se publicó (su huella SHA-256 no "
                          "coincide): vuelve a ejecutar el capítulo que lo publica.")
     with np.load(path) as stored:
