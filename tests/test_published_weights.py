@@ -182,3 +182,22 @@ def test_the_published_cache_has_every_weights_file_it_describes_and_no_other():
     for description in described.values():
         assert bookcache.file_sha256(bookcache.WEIGHTS_DIR / description["archivo"]) == \
             description["sha256"]
+
+
+def test_outputs_name_the_weights_where_the_cache_keeps_them():
+    """La celda que termina en publish() muestra la ruta; en la caché es la de cache/weights."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("published_weights.publish(model, 'x')")
+    cell.outputs = [
+        nbformat.v4.new_output("execute_result", execution_count=1, data={
+            "text/plain": "PosixPath('/tmp/tmpab12/weights/pesos_escalera_v5.npz')"}),
+        nbformat.v4.new_output("stream", name="stdout",
+                               text="C:\\salidas\\weights\\pesos_v1.npz · weights/otra.txt\n")]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert bookcache.relocate_weight_paths(nb) == 2
+    assert cell.outputs[0]["data"]["text/plain"] == \
+        "PosixPath('cache/weights/pesos_escalera_v5.npz')"
+    assert cell.outputs[1]["text"] == "cache/weights/pesos_v1.npz · weights/otra.txt\n"
+    assert not any(bookcache.PRIVATE_PATH_RE.search(t) for t in bookcache.output_texts(nb))
+    assert bookcache.relocate_weight_paths(nb) == 0  # ya no queda nada que cambiar

@@ -583,6 +583,36 @@ def keep_weights(nb: nbformat.NotebookNode, produced: Path, name: str,
     return kept
 
 
+#: La ruta de un archivo de pesos publicado dentro de la carpeta ``weights/`` donde lo dejó la
+#: ejecución (una carpeta temporal de ``execute``, o la de ``run --out`` en otra máquina).
+WEIGHTS_PATH_RE = re.compile(r"[^\s'\"]*[\\/]weights[\\/](pesos_[\w.-]+\.npz)")
+
+
+def relocate_weight_paths(nb: nbformat.NotebookNode) -> int:
+    """Cambia en las salidas la ruta de ejecución de cada archivo de pesos por la de la caché.
+
+    ``published_weights.publish`` devuelve la ruta del archivo que escribió, y una celda que
+    termina en esa llamada la muestra. En la ejecución el archivo está en una carpeta
+    temporal (o en la de otra máquina); lo que se publica es la copia de ``cache/weights/``,
+    así que la salida dice esa ruta, relativa al repositorio. Devuelve cuántas cambió.
+    """
+    changed = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            fields = [(out, "text")] if "text" in out else []
+            fields += [(out["data"], key) for key in ("text/plain", "text/html", "text/markdown")
+                       if key in out.get("data", {})]
+            for holder, key in fields:
+                value = holder[key]
+                text = "".join(value) if isinstance(value, list) else str(value)
+                moved = [m for m in WEIGHTS_PATH_RE.finditer(text)
+                         if m.group(0) != f"cache/weights/{m.group(1)}"]
+                if moved:
+                    holder[key] = WEIGHTS_PATH_RE.sub(r"cache/weights/\1", text)
+                    changed += len(moved)
+    return changed
+
+
 def changed_runs(read: dict[str, str], current: dict[str, str]) -> list[str]:
     """Los entrenamientos leídos cuya huella ya no es la del publicado ahora (o que ya no está)."""
     return sorted(name for name, digest in read.items() if current.get(name) != digest)
@@ -691,6 +721,7 @@ def cmd_execute(args) -> int:
                                         weights_out=Path(tmp) / "weights")
             result = merged(nb, executed, path.stem)
             keep_weights(result, Path(tmp) / "weights", path.stem)
+            relocate_weight_paths(result)
         store(path, result, seconds)
         print(f"[{i}/{len(targets)}] {path.stem}: guardado en cache/ ({seconds / 60:.1f} min)", flush=True)
         stored.add(uri(path))
@@ -830,6 +861,7 @@ def cmd_import(args) -> int:
         digest = check_same_package(nb, Path(name).name, python_version_of(executed))
         check_runs_current(nb, Path(name).name)
         keep_weights(nb, Path(name).parent / "weights", Path(name).name)
+        relocate_weight_paths(nb)
         store(path, nb, seconds, digest=digest)
         print(f"{path.stem}: importado a cache/ ({seconds / 60:.1f} min de ejecución)")
     for entry in prune():
