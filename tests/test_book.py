@@ -290,3 +290,22 @@ def test_execute_with_echo_repeats_the_printed_lines_as_they_arrive(capsys):
     assert [c.outputs[0]["text"] for c in executed.cells] == ["época 1/2\n", "época 2/2\n"]
     bookcache.execute(nb, "rapido")
     assert capsys.readouterr().out == ""
+
+
+def test_build_rewrites_every_page(monkeypatch, tmp_path):
+    """Un capítulo vuelto a ejecutar sin tocar su texto cambia sus salidas en la caché, no su
+    fuente: Sphinx, por su cuenta, no volvería a escribir esa página (lo comprobé a mano con la
+    salida de una celda del 07). La construcción pide todas las páginas."""
+    import subprocess
+
+    calls = []
+
+    def run(command, cwd):
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(bookcache, "status", lambda _cache: {"x": "al día"})
+    monkeypatch.setattr(bookcache, "copy_cache", lambda dest: dest)
+    monkeypatch.setattr(subprocess, "run", run)
+    assert bookcache.build(tmp_path) == 0
+    assert "--all" in calls[0] and "build" in calls[0]

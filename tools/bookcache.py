@@ -691,7 +691,10 @@ def build(output_root: Path = ROOT) -> int:
     if bad:
         report_stale(bad)
         return 1
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "--keep-going"]
+    # --all: las páginas se vuelven a escribir aunque su fuente no cambie, porque sus salidas
+    # pueden haber cambiado en la caché (un capítulo vuelto a ejecutar sin tocar su texto).
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W",
+               "--keep-going", "--all"]
     if output_root != ROOT:
         command += ["--path-output", str(output_root)]
     return subprocess.run(command, cwd=ROOT).returncode
