@@ -81,8 +81,9 @@ def _solution_texts(chapter):
     for piece in render.pieces(jupytext.read(chapter)):
         if piece.kind == "solution":
             for part in piece.cells:
+                # Las llamadas a glue_value no llegan a ninguna edición (render.strip_glue).
                 lines += [line.strip() for line in part.text.splitlines() if len(line.strip()) > 25
-                          and "{" not in line]
+                          and "{" not in line and not line.strip().startswith("glue_value(")]
         else:
             body += [line.strip() for line in piece.text.splitlines()]
     return [line for line in lines if line not in set(body)]
