@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import bookcache
+
 BOOK = Path(__file__).resolve().parents[1] / "book"
 WIDTH = 79
 
@@ -24,22 +26,10 @@ CHAPTERS = sorted(PENDING_LONG_LINES)
 
 
 def code_cells(path: Path) -> list[list[str]]:
-    """Las líneas de código de cada celda que ve el lector (sin metadatos ni celdas ocultas)."""
-    cells, current, inside, meta = [], [], False, False
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("```{code-cell}"):
-            inside, meta, current = True, False, []
-        elif inside and line.startswith("```"):
-            inside = False
-            cells.append(current)
-        elif inside and line == "---":
-            meta = not meta
-        elif inside and line.startswith(":tags:"):
-            current.append(line)  # marca la celda; se descarta abajo si es remove-cell
-        elif inside and not meta:
-            current.append(line)
-    return [[l for l in cell if not l.startswith(":tags:")] for cell in cells
-            if not any(l.startswith(":tags:") and "remove-cell" in l for l in cell)]
+    """Las líneas de código de cada celda que ve el lector, leídas como las lee el libro
+    (sin los metadatos de la celda ni las celdas ocultas)."""
+    return [cell.source.split("\n") for cell in bookcache.read_chapter(path).cells
+            if cell.cell_type == "code" and "remove-cell" not in cell.metadata.get("tags", [])]
 
 
 def test_every_chapter_is_listed():

@@ -164,16 +164,28 @@ def full_provenance(nb: nbformat.NotebookNode) -> bool:
     return any(FULL_RE.search(text) for text in output_texts(nb))
 
 
-def output_texts(nb: nbformat.NotebookNode):
-    """Todos los textos de las salidas (flujos y ``text/plain``/``text/html``)."""
+def output_fields(nb: nbformat.NotebookNode):
+    """Cada texto de las salidas como ``(contenedor, clave)``: el de los flujos y los
+    ``text/plain``, ``text/html`` y ``text/markdown``; ``contenedor[clave]`` se puede cambiar."""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if "text" in out:
-                yield "".join(out["text"])
+                yield out, "text"
             for key in ("text/plain", "text/html", "text/markdown"):
                 if key in out.get("data", {}):
-                    value = out["data"][key]
-                    yield "".join(value) if isinstance(value, list) else str(value)
+                    yield out["data"], key
+
+
+def field_text(holder, key: str) -> str:
+    """El texto de un campo de :func:`output_fields` (en el cuaderno puede ser una lista)."""
+    value = holder[key]
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def output_texts(nb: nbformat.NotebookNode):
+    """Todos los textos de las salidas (flujos y ``text/plain``/``text/html``)."""
+    for holder, key in output_fields(nb):
+        yield field_text(holder, key)
 
 
 # ---------------------------------------------------------------- ejecución
@@ -597,19 +609,13 @@ def relocate_weight_paths(nb: nbformat.NotebookNode) -> int:
     así que la salida dice esa ruta, relativa al repositorio. Devuelve cuántas cambió.
     """
     changed = 0
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            fields = [(out, "text")] if "text" in out else []
-            fields += [(out["data"], key) for key in ("text/plain", "text/html", "text/markdown")
-                       if key in out.get("data", {})]
-            for holder, key in fields:
-                value = holder[key]
-                text = "".join(value) if isinstance(value, list) else str(value)
-                moved = [m for m in WEIGHTS_PATH_RE.finditer(text)
-                         if m.group(0) != f"cache/weights/{m.group(1)}"]
-                if moved:
-                    holder[key] = WEIGHTS_PATH_RE.sub(r"cache/weights/\1", text)
-                    changed += len(moved)
+    for holder, key in output_fields(nb):
+        text = field_text(holder, key)
+        moved = [m for m in WEIGHTS_PATH_RE.finditer(text)
+                 if m.group(0) != f"cache/weights/{m.group(1)}"]
+        if moved:
+            holder[key] = WEIGHTS_PATH_RE.sub(r"cache/weights/\1", text)
+            changed += len(moved)
     return changed
 
 
