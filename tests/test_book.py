@@ -157,11 +157,48 @@ def test_rekey_accepts_captions_only(tmp_path, monkeypatch):
     [record] = bookcache.open_cache(cache_dir).list_cache_records()
     assert record.data["execution_seconds"] == 75.0
     code[-1].metadata["tags"] = ["remove-output"]  # otra cosa que un pie: hay que ejecutar
-    with pytest.raises(SystemExit, match="algo más que los pies de figura"):
+    with pytest.raises(SystemExit, match="algo más que la presentación"):
         bookcache.rekey(chapter, cache_dir)
     code[-1].metadata.pop("tags")
     code[-1].source += "\nprint(1)"
-    with pytest.raises(SystemExit, match="algo más que los pies de figura"):
+    with pytest.raises(SystemExit, match="algo más que la presentación"):
+        bookcache.rekey(chapter, cache_dir)
+
+
+@pytest.mark.parametrize("before, after, same", [
+    ('x = f(1, 2)  # uno', 'x = f(1,\n      2)\n# otro comentario', True),
+    ('print("abc def")', 'print("abc "\n      "def")', True),
+    ('print(f"a {x:.4f} b")', 'print(f"a {x:.4f}"\n      f" b")', True),
+    ('print("abc def")', 'print("abc  def")', False),
+    ('x = f(1, 2)', 'x = f(2, 1)', False),
+    ('x = f(1, 2)', 'y = f(1, 2)', False),
+    ('%timeit f()', '%timeit  f()', False),  # no es Python: se compara el texto
+])
+def test_program_ignores_only_formatting(before, after, same):
+    assert (bookcache.program(before) == bookcache.program(after)) is same
+
+
+def test_rekey_accepts_reformatted_code_and_keeps_the_outputs(tmp_path, monkeypatch):
+    """Partir una línea es presentación: mismas salidas, código nuevo; cambiar un número no."""
+    chapter = CHAPTERS[0]
+    nb = bookcache.read_chapter(chapter)
+    cache_dir = tmp_path / "cache"
+    run = bookcache.merged(nb, _full_run_of(nb), "a")
+    bookcache.store(chapter, run, 75.0, cache_dir)
+    edited = nbformat.from_dict(nb)
+    code = [c for c in edited.cells if c.cell_type == "code"]
+    cell = next(c for c in code if "runtime.setup(" in c.source)
+    cell.source = cell.source.replace("runtime.setup(", "runtime.setup(  # partida\n    ", 1)
+    monkeypatch.setattr(bookcache, "read_chapter", lambda path: nbformat.from_dict(edited))
+    assert bookcache.status(cache_dir)[chapter.stem] == "desactualizado"
+    assert bookcache.rekey(chapter, cache_dir) is True
+    assert bookcache.status(cache_dir)[chapter.stem] == "al día"
+    stored = bookcache.cached_notebooks(cache_dir)[chapter.stem]
+    assert bookcache.code_sources(stored) == bookcache.code_sources(edited)
+    assert list(bookcache.output_texts(stored)) == list(bookcache.output_texts(run))
+    assert "seed=42" in cell.source
+    cell.source = cell.source.replace("seed=42", "seed=43", 1)
+    with pytest.raises(SystemExit, match="algo más que la presentación"):
         bookcache.rekey(chapter, cache_dir)
 
 
@@ -273,13 +310,26 @@ def test_execute_keeps_a_run_when_the_chapter_changes_meanwhile(tmp_path, monkey
         "figure": {"caption": "Un pie puesto durante la ejecución."}}
     cache_dir = _isolated_execute(monkeypatch, tmp_path / "a", chapter, captioned)
     assert bookcache.status(cache_dir)[chapter.stem] == "al día"
-    assert "cambiaron pies de figura" in capsys.readouterr().out
+    assert "cambió solo la presentación" in capsys.readouterr().out
 
     edited = bookcache.read_chapter(chapter)
     [c for c in edited.cells if c.cell_type == "code"][-1].source += "\nprint('otra')"
     cache_dir = _isolated_execute(monkeypatch, tmp_path / "b", chapter, edited)
     assert len(bookcache.open_cache(cache_dir).list_cache_records()) == 1  # no se poda
     assert "cambió durante la ejecución" in capsys.readouterr().out
+
+
+def test_execute_never_prunes_another_chapter(tmp_path, monkeypatch):
+    """Otro capítulo editado mientras uno se ejecuta queda «desactualizado», pero su ejecución
+    sigue en la caché (quizá baste un rekey); antes, la poda del final la borraba."""
+    chapter, other = CHAPTERS[0], CHAPTERS[1]
+    nb = bookcache.read_chapter(other)
+    bookcache.store(other, bookcache.merged(nb, _full_run_of(nb), "b"), 60.0,
+                    tmp_path / "cache")
+    cache_dir = _isolated_execute(monkeypatch, tmp_path, chapter,
+                                  bookcache.read_chapter(chapter))
+    uris = {r.uri for r in bookcache.open_cache(cache_dir).list_cache_records()}
+    assert uris == {bookcache.uri(chapter), bookcache.uri(other)}
 
 
 def test_execute_with_echo_repeats_the_printed_lines_as_they_arrive(capsys):

@@ -9,7 +9,7 @@ No es parte de ``cnnlab``: los capítulos no la importan. Uso::
     python tools/bookcache.py import ARCHIVO.ipynb…  # añade cuadernos ejecutados en otra máquina
                                                   # (con su carpeta weights/, si publican pesos)
     python tools/bookcache.py prune               # borra entradas que ya no son de ningún capítulo
-    python tools/bookcache.py rekey CAPÍTULO…     # mismas salidas tras cambiar solo pies de figura
+    python tools/bookcache.py rekey CAPÍTULO…     # mismas salidas si solo cambió la presentación
     python tools/bookcache.py notebooks [--check] # cuadernos de lanzamiento y de estudiantes
     python tools/bookcache.py key [--out DIR]     # clave de respuestas para docentes (no se publica)
 
@@ -147,6 +147,26 @@ def code_sources(nb: nbformat.NotebookNode) -> list[str]:
     return [c.source.rstrip() for c in nb.cells if c.cell_type == "code"]
 
 
+def program(source: str) -> str:
+    """Lo que ejecuta una celda: su árbol sintáctico (``ast.dump``), sin posiciones.
+
+    Dos fuentes con el mismo programa solo difieren en el formato (dónde se parten las líneas,
+    espacios, comentarios, cadenas adyacentes que Python une): ejecutan exactamente lo mismo.
+    Una fuente que no es Python válido (una orden mágica de IPython) se compara tal cual.
+    """
+    import ast
+
+    try:
+        return ast.dump(ast.parse(source))
+    except SyntaxError:
+        return source.rstrip()
+
+
+def same_programs(a: nbformat.NotebookNode, b: nbformat.NotebookNode) -> bool:
+    """``True`` si las celdas de código de ``a`` y ``b`` ejecutan lo mismo, una a una."""
+    return [program(s) for s in code_sources(a)] == [program(s) for s in code_sources(b)]
+
+
 def setup_cell_source() -> str:
     """Primera celda de cada capítulo: instala cnnlab en Colab; fuera de Colab no hace nada."""
     url = config()["repository"]["url"]
@@ -238,13 +258,16 @@ def execute(nb: nbformat.NotebookNode, mode: str, echo: bool = False,
 
 
 def merged(chapter_nb: nbformat.NotebookNode, executed: nbformat.NotebookNode,
-           name: str) -> nbformat.NotebookNode:
+           name: str, formatting_only: bool = False) -> nbformat.NotebookNode:
     """El capítulo tal como lo lee myst-nb con las salidas del cuaderno ejecutado.
 
     Rechaza el cuaderno si sus celdas de código no son las del capítulo actual o si no
-    tiene un bloque de procedencia en modo completo.
+    tiene un bloque de procedencia en modo completo. Con ``formatting_only`` basta con que
+    ejecuten el mismo programa (:func:`program`); lo usa :func:`rekey`.
     """
     ours, theirs = code_sources(chapter_nb), code_sources(executed)
+    if formatting_only:
+        ours, theirs = [program(s) for s in ours], [program(s) for s in theirs]
     if ours != theirs:
         where = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
         raise SystemExit(f"{name}: sus celdas de código no coinciden con el capítulo actual "
@@ -381,13 +404,15 @@ PRESENTATION_KEYS = frozenset({"mystnb"})
 
 
 def rekey(path: Path, cache_dir: Path = CACHE_DIR) -> bool:
-    """Vuelve a guardar la ejecución de ``path`` si solo cambiaron metadatos de presentación.
+    """Vuelve a guardar la ejecución de ``path`` si solo cambió la presentación.
 
-    jupyter-cache incluye los metadatos de las celdas en su hash, así que poner un pie de
-    figura deja el capítulo «desactualizado» aunque el código y las salidas sean los mismos.
-    Si el código es idéntico y los metadatos solo difieren en :data:`PRESENTATION_KEYS`,
-    guarda las mismas salidas bajo el hash nuevo y devuelve ``True``; si no hay nada que hacer
-    devuelve ``False``; en cualquier otro caso se niega (hay que ejecutar).
+    jupyter-cache incluye en su hash el texto de las celdas y sus metadatos, así que poner un
+    pie de figura, partir una línea larga o corregir un comentario deja el capítulo
+    «desactualizado» aunque lo que se ejecuta sea lo mismo. Si cada celda de código ejecuta el
+    mismo programa (:func:`program`: mismo árbol sintáctico) y los metadatos solo difieren en
+    :data:`PRESENTATION_KEYS`, guarda las mismas salidas, con el código nuevo, bajo el hash
+    nuevo y devuelve ``True``; si no hay nada que hacer devuelve ``False``; en cualquier otro
+    caso se niega (hay que ejecutar).
     """
     cache = open_cache(cache_dir)
     record = next((r for r in cache.list_cache_records() if r.uri == uri(path)), None)
@@ -404,11 +429,13 @@ def rekey(path: Path, cache_dir: Path = CACHE_DIR) -> bool:
     def kept(meta):
         return {k: v for k, v in meta.items() if k not in PRESENTATION_KEYS | {"execution"}}
 
-    if code_sources(cached) != code_sources(current) or any(
+    if not same_programs(cached, current) or any(
             kept(a.metadata) != kept(b.metadata) for a, b in cells):
-        raise SystemExit(f"{path.stem}: cambió algo más que los pies de figura (código o "
-                         f"etiquetas de celda); ejecútalo: make execute CHAPTER={path.stem}.")
-    store(path, merged(current, cached, path.stem), record.data["execution_seconds"], cache_dir)
+        raise SystemExit(f"{path.stem}: cambió algo más que la presentación (lo que ejecuta el "
+                         f"código, o las etiquetas de celda); ejecútalo: "
+                         f"make execute CHAPTER={path.stem}.")
+    store(path, merged(current, cached, path.stem, formatting_only=True),
+          record.data["execution_seconds"], cache_dir)
     data = dict(record.data)
     fresh = next(r for r in cache.list_cache_records() if r.uri == uri(path))
     if data != fresh.data:  # conserva tal cual lo que registró la ejecución (huella incluida)
@@ -712,6 +739,8 @@ def report_stale(bad: dict[str, str]) -> None:
         print(f"  {name}: {state}  →  make execute CHAPTER={name}")
     print("El libro no se construye con salidas viejas o rápidas. Ejecuta los comandos de arriba "
           "(o importa cuadernos ejecutados en otra máquina con tools/bookcache.py import).")
+    print("Si en un capítulo «desactualizado» solo cambió la presentación (pies de figura, "
+          "líneas partidas, comentarios), basta: python tools/bookcache.py rekey CAPÍTULO")
 
 
 def cmd_build(args) -> int:
@@ -736,13 +765,16 @@ def cmd_execute(args) -> int:
         stored.add(uri(path))
         try:  # ¿cambió el capítulo mientras se ejecutaba?
             if rekey(path):
-                print(f"{path.stem}: durante la ejecución cambiaron pies de figura; guardada "
-                      "con los metadatos nuevos.")
+                print(f"{path.stem}: durante la ejecución cambió solo la presentación; "
+                      "guardada con el texto nuevo.")
         except SystemExit as err:
             print(f"Aviso: {path.stem} cambió durante la ejecución ({err}). La ejecución queda "
                   "en cache/ con el código que corrió; deshaz el cambio para publicarla o "
                   "vuelve a ejecutar.", flush=True)
-    for entry in prune(keep_uris=frozenset(stored)):
+    # Nunca la entrada de otro capítulo: puede estar «desactualizada» solo porque alguien lo
+    # edita mientras tanto (y quizá baste un rekey). store() ya sustituyó las de los ejecutados.
+    chapters_now = frozenset(uri(p) for p in all_notebooks())
+    for entry in prune(keep_uris=frozenset(stored) | chapters_now):
         print(f"Eliminada de la caché una entrada vieja: {entry}")
     return 0
 
@@ -1019,7 +1051,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_import)
     sub.add_parser("prune").set_defaults(func=cmd_prune)
-    p = sub.add_parser("rekey", help="guarda las mismas salidas si solo cambiaron pies de figura")
+    p = sub.add_parser("rekey", help="guarda las mismas salidas si solo cambió la presentación (pies de figura, formato del código)")
     p.add_argument("chapters", nargs="+")
     p.set_defaults(func=cmd_rekey)
     p = sub.add_parser("notebooks")
