@@ -151,15 +151,25 @@ def program(source: str) -> str:
     """Lo que ejecuta una celda: su árbol sintáctico (``ast.dump``), sin posiciones.
 
     Dos fuentes con el mismo programa solo difieren en el formato (dónde se parten las líneas,
-    espacios, comentarios, cadenas adyacentes que Python une): ejecutan exactamente lo mismo.
-    Una fuente que no es Python válido (una orden mágica de IPython) se compara tal cual.
+    espacios, comentarios, cadenas adyacentes que Python une, el texto de los *docstrings* de
+    las funciones y clases que define): hacen exactamente lo mismo, como en la huella del
+    paquete (:mod:`cnnlab.fingerprint`). Una cadena suelta al principio de la celda sí cuenta
+    (si es lo último de la celda, Jupyter la muestra). Una fuente que no es Python válido
+    (una orden mágica de IPython) se compara tal cual.
     """
     import ast
 
     try:
-        return ast.dump(ast.parse(source))
+        tree = ast.parse(source)
     except SyntaxError:
         return source.rstrip()
+    for node in ast.walk(tree):
+        if (isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and isinstance(node.body[0], ast.Expr)
+                and isinstance(node.body[0].value, ast.Constant)
+                and isinstance(node.body[0].value.value, str)):
+            node.body[0].value.value = "(docstring)"
+    return ast.dump(tree)
 
 
 def same_programs(a: nbformat.NotebookNode, b: nbformat.NotebookNode) -> bool:
@@ -914,7 +924,7 @@ def cmd_rekey(args) -> int:
     for name in args.chapters:
         path = find_chapter(name)
         done = rekey(path)
-        print(f"{path.stem}: " + ("mismas salidas guardadas con los metadatos nuevos" if done
+        print(f"{path.stem}: " + ("mismas salidas guardadas con el texto nuevo" if done
                                   else "nada que hacer (ya estaba al día)"))
     return 0
 
