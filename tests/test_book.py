@@ -173,6 +173,10 @@ def test_rekey_accepts_captions_only(tmp_path, monkeypatch):
     ('x = f(1, 2)', 'x = f(2, 1)', False),
     ('x = f(1, 2)', 'y = f(1, 2)', False),
     ('%timeit f()', '%timeit  f()', False),  # no es Python: se compara el texto
+    ('def f():\n    """Uno."""\n    return 1', 'def f():\n    """Uno,\n    dos."""\n    return 1',
+     True),
+    ('def f():\n    """Uno."""\n    return 1', 'def f():\n    """Uno."""\n    return 2', False),
+    ('"Se muestra."', '"Se  muestra."', False),  # cadena suelta: Jupyter la muestra
 ])
 def test_program_ignores_only_formatting(before, after, same):
     assert (bookcache.program(before) == bookcache.program(after)) is same
