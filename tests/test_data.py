@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
-from cnnlab import data, runtime
+from cnnlab import data, mnist, runtime
 
 
 def write_cifar(folder, n=20, seed=0):
@@ -95,13 +95,56 @@ def test_mnist_npz(tmp_path, monkeypatch, rapido, capsys):
              y_train=np.arange(30) % 10, x_test=np.zeros((10, 28, 28), np.uint8), y_test=np.arange(10))
     monkeypatch.setenv("CNNLAB_DATA_DIR", str(tmp_path))
     runtime.setup()
-    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    (x_train, y_train), (x_test, y_test) = mnist.load_data()
     assert x_train.shape == (30, 28, 28) and y_train.dtype == np.int32
     assert "MNIST" in runtime.session().datasets
     assert runtime.session().datasets["MNIST"].official is False
     (tmp_path / "mnist.npz").write_bytes((tmp_path / "mnist.npz").read_bytes()[:200])
     with pytest.raises(data.DataError, match="mnist.npz está truncado o corrupto"):
-        data.load_mnist()
+        mnist.load_data()
+
+
+def test_mnist_is_judged_by_its_content_not_its_bytes(tmp_path, monkeypatch, rapido):
+    """Otro archivo con los mismos valores es «oficial»; un píxel cambiado, no."""
+    rng = np.random.default_rng(0)
+    arrays = dict(x_train=rng.integers(0, 256, (30, 28, 28), dtype=np.uint8),
+                  y_train=(np.arange(30) % 10).astype(np.uint8),
+                  x_test=rng.integers(0, 256, (10, 28, 28), dtype=np.uint8),
+                  y_test=np.arange(10, dtype=np.uint8))
+    np.savez(tmp_path / "original.npz", **arrays)
+    monkeypatch.setattr(mnist, "CONTENT_SHA256", mnist.content_digest(
+        data.read_mnist_npz(tmp_path / "original.npz")))
+    monkeypatch.setenv("CNNLAB_DATA_DIR", str(tmp_path))
+    runtime.setup()
+    # otros bytes (comprimido, etiquetas en int64), los mismos valores
+    np.savez_compressed(tmp_path / "mnist.npz", **{**arrays, "y_train": arrays["y_train"]
+                                                   .astype(np.int64)})
+    assert data.file_digest(tmp_path / "mnist.npz", "sha256") != data.file_digest(
+        tmp_path / "original.npz", "sha256")
+    mnist.load_data()
+    record = runtime.session().datasets["MNIST"]
+    assert record.official is True and "de contenido" in record.describe()
+    arrays["x_train"][3, 14, 14] ^= 1  # un solo píxel
+    np.savez(tmp_path / "mnist.npz", **arrays)
+    mnist.load_data()
+    assert runtime.session().datasets["MNIST"].official is False
+    assert "DISTINTOS" in runtime.session().datasets["MNIST"].describe()
+
+
+def test_content_digest_refuses_values_that_are_not_pixels():
+    bad = np.full((2, 28, 28), 300)
+    labels = np.arange(2)
+    with pytest.raises(ValueError, match="píxeles de 0 a 255"):
+        mnist.content_digest(((bad, labels), (bad, labels)))
+
+
+def test_the_local_mnist_copy_is_the_official_content():
+    """La copia de CNNLAB_DATA_DIR (la de las salidas publicadas) tiene el contenido oficial."""
+    folder = runtime.data_dir()
+    if folder is None or not (folder / "mnist.npz").is_file():
+        pytest.skip("sin copia local de MNIST en CNNLAB_DATA_DIR")
+    arrays = data.read_mnist_npz(folder / "mnist.npz")
+    assert mnist.content_digest(arrays) == mnist.CONTENT_SHA256
 
 
 def test_stratified_subset_balances_classes():

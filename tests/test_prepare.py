@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from cnnlab import data, prepare, runtime
+from cnnlab import data, mnist, prepare, runtime
 from test_data import write_cifar
 
 
@@ -39,7 +39,7 @@ def test_prepare_lays_out_what_the_loaders_read(tmp_path, monkeypatch, rapido):
     monkeypatch.setenv("CNNLAB_DATA_DIR", str(target))
     (x_train, _), _ = data.load_cifar10()
     assert x_train.shape == (100, 32, 32, 3)
-    assert data.load_mnist()[0][0].shape == (30, 28, 28)
+    assert mnist.load_data()[0][0].shape == (30, 28, 28)
 
 
 def test_official_checksum_is_recognised(tmp_path, monkeypatch):
@@ -89,7 +89,7 @@ def test_download_errors_say_network_or_checksum(no_data_dir, monkeypatch, error
 
     monkeypatch.setattr(keras.utils, "get_file", failing)
     monkeypatch.setattr(file_utils, "get_file", failing)  # el que usa keras.applications
-    loads = (data.load_cifar10, data.load_mnist, catsdogs.filtered_folder,
+    loads = (data.load_cifar10, mnist.load_data, catsdogs.filtered_folder,
              lambda: transfer.resnet50(img_size=64, include_top=False),
              lambda: transfer.resnet50(img_size=224, include_top=True))
     for load in loads:
@@ -117,7 +117,7 @@ def test_download_path_passes_the_official_hash(no_data_dir, monkeypatch, tmp_pa
     monkeypatch.setattr(keras.utils, "get_file", fake_get_file)
     runtime.setup()
     data.load_cifar10()
-    data.load_mnist()
+    mnist.load_data()
     assert calls[0][1:] == (data.CIFAR10_URL, data.CIFAR10_SHA256, True)
     assert calls[1][1:] == (data.MNIST_URL, data.MNIST_SHA256, False)
     assert runtime.session().datasets["CIFAR-10"].source.startswith("descarga oficial")

@@ -1,4 +1,4 @@
-"""Conjuntos de datos del libro: CIFAR-10 y MNIST.
+"""Conjuntos de datos del libro: CIFAR-10 y utilidades comunes (MNIST está en :mod:`cnnlab.mnist`).
 
 Cada cargador busca primero una copia local en ``CNNLAB_DATA_DIR`` (con la estructura
 oficial: ``cifar-10-batches-py/``, ``mnist.npz``) y, si no la hay, descarga el archivo
@@ -178,7 +178,13 @@ def read_mnist_npz(path: Path) -> Arrays:
 
 
 def load_mnist() -> Arrays:
-    """MNIST: imágenes ``uint8`` de 28×28 y etiquetas ``int32``."""
+    """MNIST: imágenes ``uint8`` de 28×28 y etiquetas ``int32``.
+
+    Reemplazada por :func:`cnnlab.mnist.load_data`, que juzga el contenido y no los bytes del
+    archivo. Ningún capítulo la usa ya; sigue aquí solo hasta el próximo cambio de código de
+    este módulo, porque quitarla ahora dejaría desactualizadas las ejecuciones publicadas de
+    todos los capítulos que importan ``cnnlab.data``.
+    """
     local = runtime.data_dir()
     if local is not None:
         path, source = local / "mnist.npz", "copia local en CNNLAB_DATA_DIR"
