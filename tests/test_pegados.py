@@ -29,3 +29,9 @@ def test_one_glue_call_and_a_cell_of_only_glue():
 def test_code_without_glue_is_shown_as_it_is():
     source = "print('hola')\n# glue_value no se llama aquí"
     assert pegados.web_code(source) == source
+
+
+def test_the_note_counts_the_lines_that_only_build_glued_text():
+    source = "x = 1\nword = 'alta' if x else 'baja'\nglue_value('w', word)"
+    assert pegados.web_code(source, "x = 1") == (
+        "x = 1\n# (y 2 líneas que solo arman y pegan cifras y frases en el texto)")

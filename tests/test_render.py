@@ -78,12 +78,14 @@ def _solution_texts(chapter):
     import jupytext
 
     lines, body = [], []
-    for piece in render.pieces(jupytext.read(chapter)):
+    items = render.pieces(jupytext.read(chapter))
+    shown = render.shown_code(items)  # sin lo que solo pega (render.strip_glue_cells)
+    for piece in items:
         if piece.kind == "solution":
             for part in piece.cells:
-                # Las llamadas a glue_value no llegan a ninguna edición (render.strip_glue).
-                lines += [line.strip() for line in part.text.splitlines() if len(line.strip()) > 25
-                          and "{" not in line and not line.strip().startswith("glue_value(")]
+                text = shown[id(part)] if part.kind == "code" else part.text
+                lines += [line.strip() for line in text.splitlines() if len(line.strip()) > 25
+                          and "{" not in line]
         else:
             body += [line.strip() for line in piece.text.splitlines()]
     return [line for line in lines if line not in set(body)]
@@ -170,3 +172,38 @@ def test_instructor_table_lists_exercises_in_numeric_order(tmp_path):
     table = render.instructor_table({tmp_path / "09_filtros.md": nb})
     row = table.splitlines()[-1]
     assert "| 9.1, 9.2, 9.10 | 9.1, 9.10 |" in row
+
+
+def test_code_that_only_builds_glued_text_is_hidden_across_cells():
+    """Lo que solo arma una frase pegada se va; lo que lee otra celda o el texto, se queda."""
+    cells = ["from cnnlab.glue import glue_value\n"
+             "acc = 0.91\n"
+             "# Frase para el texto\n"
+             "if acc > 0.9:\n"
+             "    verdict = 'alta'\n"
+             "else:\n"
+             "    verdict = 'baja'\n"
+             "glue_value('veredicto', verdict)\n"
+             "ratio = acc / 0.5\n"
+             "glue_value('cociente', ratio)\n"
+             "label = f'exactitud {acc:.2f}'",
+             "print(label)\n"
+             "def phrase(x):\n"
+             "    return 'sí' if x else 'no'\n"
+             "glue_value('frase', phrase(acc > 0.5))\n"
+             "shown = 'se cita en el texto'\n"
+             "glue_value('citada', shown)"]
+    first, second = render.strip_glue_cells(cells, names_elsewhere={"shown"})
+    assert first == "acc = 0.91\nratio = acc / 0.5\nlabel = f'exactitud {acc:.2f}'"
+    # ratio se pega tal cual: su cuenta enseña de dónde sale la cifra; label lo lee otra celda
+    assert second == "print(label)\nshown = 'se cita en el texto'"
+
+
+def test_hidden_code_keeps_methods_side_effects_and_unparsable_cells():
+    cells = ["class Probe:\n    def on_epoch_end(self, epoch, logs=None):\n"
+             "        self.seen = True\n",
+             "model = build()\nresult = train(model)\nglue_value('a', result)\n",
+             "%time x = 1\n"]
+    assert render.strip_glue_cells(cells) == [cells[0],
+                                              "model = build()\nresult = train(model)",
+                                              cells[2]]

@@ -309,40 +309,167 @@ def number_equations(ctx: Context, sources: list[str]) -> None:
 GLUE_CALLS = {"glue_value", "glue_many", "glue"}
 
 
-def strip_glue(source: str) -> str:
-    """Quita las llamadas que solo pegan valores para la web (no hacen nada fuera de ella).
+#: Funciones sin efectos que puede usar el código que solo arma una frase pegada.
+PURE_CALLS = frozenset({"abs", "all", "any", "bool", "dict", "enumerate", "float", "int", "len",
+                        "list", "max", "min", "range", "round", "set", "sorted", "str", "sum",
+                        "thousands", "tuple", "zip"})
+PURE_METHODS = frozenset({"capitalize", "format", "get", "items", "join", "keys", "lower",
+                          "replace", "strip", "upper", "values"})
+IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
-    Quita las sentencias ``glue_value(...)`` y los bucles o ``if`` que solo contienen eso, y
-    el nombre ``glue_value`` de la importación si ya no se usa.
+
+def _is_glue_call(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        return name in GLUE_CALLS
+    return False
+
+
+def _pure(node: ast.AST) -> bool:
+    """Si evaluar la expresión no puede cambiar nada (literales, nombres, operaciones, frases)."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        known = ((isinstance(func, ast.Name) and func.id in PURE_CALLS)
+                 or (isinstance(func, ast.Attribute) and func.attr in PURE_METHODS
+                     and _pure(func.value)))
+        return known and all(_pure(a) for a in node.args) and all(
+            _pure(k.value) for k in node.keywords)
+    if isinstance(node, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+        return False
+    return all(_pure(child) for child in ast.iter_child_nodes(node))
+
+
+def _dead_target(target: ast.AST, used: set[str]) -> bool:
+    if isinstance(target, ast.Name):
+        return target.id not in used
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return all(_dead_target(t, used) for t in target.elts)
+    return False  # a[i] = …, a.b = …: cambian un objeto
+
+
+def _has_text(node: ast.AST) -> bool:
+    """Si la expresión arma texto (una cadena o una *f-string*)."""
+    return any(isinstance(n, ast.JoinedStr) or (isinstance(n, ast.Constant)
+                                                 and isinstance(n.value, str))
+               for n in ast.walk(node))
+
+
+def _removable(node: ast.stmt, used: set[str], glued: frozenset[str] = frozenset()) -> bool:
+    """Una sentencia que solo pega, o que solo prepara lo que pega (nadie más lo lee).
+
+    Una cuenta cuyo resultado se pega tal cual (un nombre de ``glued``) se queda: enseña de
+    dónde sale la cifra del texto. Una que arma una frase, o que solo sirve para decidirla, se va.
     """
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
+    if _is_glue_call(node):
+        return True
+    if isinstance(node, ast.Assign):
+        targets = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        return (all(_dead_target(t, used) for t in node.targets) and _pure(node.value)
+                and (_has_text(node.value) or not targets & glued))
+    if isinstance(node, ast.FunctionDef):
+        return node.name not in used and not node.decorator_list
+    if isinstance(node, ast.If):
+        children = node.body + node.orelse
+        return all(_removable(c, used, glued) for c in children) and (
+            _pure(node.test) or all(_is_glue_call(c) for c in children))
+    if isinstance(node, ast.For):
+        glue_only = all(_is_glue_call(c) for c in node.body)
+        return not node.orelse and all(_removable(c, used, glued) for c in node.body) and (
+            glue_only or (_dead_target(node.target, used) and _pure(node.iter)))
+    if isinstance(node, ast.With):
+        return all(_is_glue_call(c) for c in node.body)
+    return False
+
+
+def strip_glue_cells(sources: list[str], names_elsewhere: set[str] | frozenset = frozenset(),
+                     ) -> list[str]:
+    """El código de las celdas de un capítulo sin lo que solo sirve para pegar en el texto.
+
+    Quita las llamadas ``glue_value(...)`` (no hacen nada fuera de la web) y, después, lo que
+    solo existía para ellas: asignaciones sin efectos (frases, cifras redondeadas) cuyo nombre
+    ya no lee nadie en el capítulo, funciones que nadie llama y ``if``/``for`` que solo
+    contienen eso, con los comentarios que los preceden. Mira el capítulo entero: un nombre que
+    lee otra celda, o que aparece en ``names_elsewhere`` (el texto del capítulo, los bloques
+    de código de las soluciones), se queda. Quita también ``glue_value`` de la importación si
+    ya no se usa. Una celda que no es Python válido queda tal cual.
+    """
+    trees: list[ast.Module | None] = []
+    for source in sources:
+        try:
+            trees.append(ast.parse(source))
+        except SyntaxError:
+            trees.append(None)
+    unparsed = {name for source, tree in zip(sources, trees) if tree is None
+                for name in IDENTIFIER.findall(source)}
+    drops: list[set[int]] = [set() for _ in sources]  # id() de las sentencias quitadas
+    glued = frozenset(n.id for tree in trees if tree is not None for node in ast.walk(tree)
+                      if isinstance(node, ast.stmt) and _is_glue_call(node)
+                      for n in ast.walk(node) if isinstance(n, ast.Name))
+
+    def kept_reads(tree: ast.Module, dropped: set[int]) -> set[str]:
+        """Los nombres que leen las sentencias que se quedan."""
+        names, stack = set(), list(tree.body)
+        while stack:
+            node = stack.pop()
+            if id(node) in dropped:
+                continue
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.stmt):
+                    stack.append(child)
+                else:
+                    names.update(n.id for n in ast.walk(child) if isinstance(n, ast.Name)
+                                 and isinstance(n.ctx, ast.Load))
+        return names
+
+    def visit(body: list[ast.stmt], used: set[str], dropped: set[int],
+              top: bool = True) -> bool:
+        """Marca lo que se quita. Dentro de una función o una clase solo se quitan las
+        llamadas que pegan: sus nombres son locales, o métodos que Python llama solo."""
+        changed = False
+        for node in body:
+            if id(node) in dropped:
+                continue
+            if _is_glue_call(node) or (top and _removable(node, used, glued)):
+                dropped.add(id(node))
+                changed = True
+                continue
+            inside = top and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                   ast.ClassDef))
+            for attr in ("body", "orelse", "finalbody"):
+                inner = getattr(node, attr, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    changed |= visit(inner, used, dropped, inside)
+        return changed
+
+    changed = True
+    while changed:
+        used = set(names_elsewhere) | unparsed
+        for tree, dropped in zip(trees, drops):
+            if tree is not None:
+                used |= kept_reads(tree, dropped)
+        changed = False
+        for tree, dropped in zip(trees, drops):
+            if tree is not None:
+                changed |= visit(tree.body, used, dropped)
+    return [source if tree is None else _without(source, tree, dropped)
+            for source, tree, dropped in zip(sources, trees, drops)]
+
+
+def _without(source: str, tree: ast.Module, dropped: set[int]) -> str:
+    """``source`` sin las líneas de las sentencias ``dropped`` (y los comentarios de encima)."""
+    if not dropped:
         return source
     lines = source.splitlines()
-    drop: set[int] = set()
-
-    def only_glue(node: ast.stmt) -> bool:
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            return name in GLUE_CALLS
-        if isinstance(node, (ast.For, ast.If, ast.With)) and not getattr(node, "orelse", []):
-            return all(only_glue(child) for child in node.body)
-        return False
-
-    def visit(body: list[ast.stmt]) -> None:
-        for node in body:
-            if only_glue(node):
-                drop.update(range(node.lineno - 1, node.end_lineno))
-            else:
-                for attr in ("body", "orelse", "finalbody"):
-                    inner = getattr(node, attr, None)
-                    if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                        visit(inner)
-
-    visit(tree.body)
-    kept = [line for i, line in enumerate(lines) if i not in drop]
+    gone: set[int] = set()
+    for node in ast.walk(tree):
+        if id(node) in dropped:
+            gone.update(range(node.lineno - 1, node.end_lineno))
+            above = node.lineno - 2
+            while above >= 0 and lines[above].strip().startswith("#"):
+                gone.add(above)
+                above -= 1
+    kept = [line for i, line in enumerate(lines) if i not in gone]
     text = "\n".join(kept)
     if not re.search(r"\bglue_value\s*\(", text):
         text = re.sub(r"^from cnnlab\.glue import glue_value\n", "", text + "\n", flags=re.MULTILINE)
@@ -353,6 +480,12 @@ def strip_glue(source: str) -> str:
     except SyntaxError:  # quitar dejó un bloque vacío: mejor el código tal cual
         return source
     return text
+
+
+def strip_glue(source: str) -> str:
+    """Una celda sin sus llamadas que pegan; sin ver el resto del capítulo no puede saber qué
+    nombres leen otras celdas, así que no quita nada más (ver :func:`strip_glue_cells`)."""
+    return strip_glue_cells([source], set(IDENTIFIER.findall(source)))[0]
 
 
 # ---------------------------------------------------------------- las tres ediciones
@@ -448,6 +581,7 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
         if piece.kind == "exercise":
             ctx.exercises[piece.label] = f"{ctx.number}.{len(ctx.exercises) + 1}"
 
+    shown = shown_code(items)
     out, solutions, checked = Writer(), [], []
     first_md = True
     for piece in items:
@@ -455,7 +589,7 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
             if piece.text.startswith(SETUP_MARKER):
                 out.code(setup if setup is not None else default_setup_cell())
             else:
-                out.code(strip_glue(piece.text))
+                out.code(shown[id(piece)])
         elif piece.kind == "md":
             text = ctx.markdown(piece.text)
             if first_md:  # la nota sobre los números va justo debajo del título
@@ -484,13 +618,13 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
             if number is None:
                 raise SystemExit(f"{path.stem}: solución de un ejercicio que no existe: {piece.label}.")
             if edition == "clave":
-                _write_solution(out, ctx, number, piece)
+                _write_solution(out, ctx, number, piece, shown)
             elif edition == "lanzamiento":
                 solutions.append((number, piece))
     if solutions:
         out.md("## Soluciones\n\nIntenta cada ejercicio antes de leer su solución.")
         for number, piece in solutions:
-            _write_solution(out, ctx, number, piece)
+            _write_solution(out, ctx, number, piece, shown)
 
     nb = nbformat.v4.new_notebook(cells=out.cells)
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -502,11 +636,24 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
     return nb
 
 
-def _write_solution(out: Writer, ctx: Context, number: str, piece: Piece) -> None:
+def shown_code(items: list[Piece]) -> dict[int, str]:
+    """El código de cada trozo de código (``id`` del trozo → texto) sin lo que solo pega, con
+    :func:`strip_glue_cells` sobre el capítulo entero (soluciones incluidas)."""
+    code, text = [], []
+    for piece in items:
+        for part in [piece, *piece.cells]:
+            (code if part.kind == "code" else text).append(part)
+    names = {name for part in text for name in IDENTIFIER.findall(part.text)}
+    stripped = strip_glue_cells([part.text for part in code], names)
+    return {id(part): new for part, new in zip(code, stripped)}
+
+
+def _write_solution(out: Writer, ctx: Context, number: str, piece: Piece,
+                    shown: dict[int, str]) -> None:
     out.md(f"### Solución del ejercicio {number}")
     for part in piece.cells:
         if part.kind == "code":
-            out.code(strip_glue(part.text))
+            out.code(shown[id(part)])
         else:
             out.md(ctx.markdown(part.text))
 
