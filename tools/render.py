@@ -313,8 +313,9 @@ GLUE_CALLS = {"glue_value", "glue_many", "glue"}
 PURE_CALLS = frozenset({"abs", "all", "any", "bool", "dict", "enumerate", "float", "int", "len",
                         "list", "max", "min", "range", "round", "set", "sorted", "str", "sum",
                         "thousands", "tuple", "zip"})
-PURE_METHODS = frozenset({"capitalize", "format", "get", "items", "join", "keys", "lower",
-                          "replace", "strip", "upper", "values"})
+PURE_METHODS = frozenset({"all", "any", "argmax", "argmin", "capitalize", "format", "get",
+                          "is_full", "item", "items", "join", "keys", "lower", "max", "mean", "min",
+                          "replace", "std", "strip", "sum", "upper", "values"})
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
