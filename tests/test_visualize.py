@@ -90,8 +90,10 @@ def test_batched_ascent_bad_arguments():
         visualize.maximize_filters(model, "c2", [0, 1], seeds=[0])
     with pytest.raises(ValueError, match="filter_indices está vacío"):
         visualize.maximize_filters(model, "c2", [])
-    with pytest.raises(ValueError, match="steps debe ser al menos 1"):
+    with pytest.raises(ValueError, match="steps .*debe ser un entero positivo y vale 0"):
         visualize.maximize_filters(model, "c2", [0], steps=0)
+    with pytest.raises(TypeError, match="steps .*debe ser un entero positivo y es str"):
+        visualize.maximize_filters(model, "c2", [0], steps="20")
 
 
 GRADIENT_CHECK = textwrap.dedent("""

@@ -27,6 +27,8 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
+from cnnlab.validation import positive_int
+
 
 def _normalize(image: np.ndarray) -> np.ndarray:
     """Lleva un arreglo a [0, 1] (mínimo a 0, máximo a 1) para poder dibujarlo."""
@@ -261,8 +263,7 @@ def maximize_filters(model: keras.Model, layer_name: str, filter_indices: Sequen
         if not 0 <= index < channels:
             raise ValueError(f"filter_index debe estar entre 0 y {channels - 1} (la capa "
                              f"{layer_name!r} tiene {channels} filtros) y vale {index}.")
-    if steps < 1:
-        raise ValueError(f"steps debe ser al menos 1 y vale {steps}.")
+    steps = positive_int("steps", steps, "los pasos de ascenso por gradiente")
     seeds = list(range(len(indices))) if seeds is None else [int(s) for s in seeds]
     if len(seeds) != len(indices):
         raise ValueError(f"seeds debe tener una semilla por filtro: hay {len(indices)} filtros "
