@@ -207,3 +207,13 @@ def test_hidden_code_keeps_methods_side_effects_and_unparsable_cells():
     assert render.strip_glue_cells(cells) == [cells[0],
                                               "model = build()\nresult = train(model)",
                                               cells[2]]
+
+
+def test_nested_glue_loops_go_and_an_emptied_block_falls_back_to_glue_only():
+    cells = ["cm = make()\nfor i in range(2):\n    for j in range(2):\n"
+             "        glue_value(f'c{i}{j}', cm[i, j])\nprint(cm)",
+             "for k in items():\n    word = 'sí' if k else 'no'\n    glue_value('w', word)\n"]
+    nested, emptied = render.strip_glue_cells(cells)
+    assert nested == "cm = make()\nprint(cm)"  # el for anidado solo pegaba: se va entero
+    # dentro del for solo se quitan las llamadas: queda la asignación, nunca un bloque vacío
+    assert emptied == "for k in items():\n    word = 'sí' if k else 'no'"

@@ -327,6 +327,16 @@ def _is_glue_call(node: ast.stmt) -> bool:
     return False
 
 
+def _only_glue(node: ast.stmt) -> bool:
+    """Una llamada que pega, o un ``for``/``if``/``with`` que solo contiene eso (a cualquier
+    profundidad)."""
+    if _is_glue_call(node):
+        return True
+    if isinstance(node, (ast.For, ast.If, ast.With)) and not getattr(node, "orelse", []):
+        return all(_only_glue(child) for child in node.body)
+    return False
+
+
 def _pure(node: ast.AST) -> bool:
     """Si evaluar la expresión no puede cambiar nada (literales, nombres, operaciones, frases)."""
     if isinstance(node, ast.Call):
@@ -362,7 +372,7 @@ def _removable(node: ast.stmt, used: set[str], glued: frozenset[str] = frozenset
     Una cuenta cuyo resultado se pega tal cual (un nombre de ``glued``) se queda: enseña de
     dónde sale la cifra del texto. Una que arma una frase, o que solo sirve para decidirla, se va.
     """
-    if _is_glue_call(node):
+    if _only_glue(node):
         return True
     if isinstance(node, ast.Assign):
         targets = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
@@ -372,14 +382,10 @@ def _removable(node: ast.stmt, used: set[str], glued: frozenset[str] = frozenset
         return node.name not in used and not node.decorator_list
     if isinstance(node, ast.If):
         children = node.body + node.orelse
-        return all(_removable(c, used, glued) for c in children) and (
-            _pure(node.test) or all(_is_glue_call(c) for c in children))
+        return all(_removable(c, used, glued) for c in children) and _pure(node.test)
     if isinstance(node, ast.For):
-        glue_only = all(_is_glue_call(c) for c in node.body)
-        return not node.orelse and all(_removable(c, used, glued) for c in node.body) and (
-            glue_only or (_dead_target(node.target, used) and _pure(node.iter)))
-    if isinstance(node, ast.With):
-        return all(_is_glue_call(c) for c in node.body)
+        return (not node.orelse and all(_removable(c, used, glued) for c in node.body)
+                and _dead_target(node.target, used) and _pure(node.iter))
     return False
 
 
@@ -431,7 +437,7 @@ def strip_glue_cells(sources: list[str], names_elsewhere: set[str] | frozenset =
         for node in body:
             if id(node) in dropped:
                 continue
-            if _is_glue_call(node) or (top and _removable(node, used, glued)):
+            if _only_glue(node) or (top and _removable(node, used, glued)):
                 dropped.add(id(node))
                 changed = True
                 continue
@@ -453,12 +459,19 @@ def strip_glue_cells(sources: list[str], names_elsewhere: set[str] | frozenset =
         for tree, dropped in zip(trees, drops):
             if tree is not None:
                 changed |= visit(tree.body, used, dropped)
-    return [source if tree is None else _without(source, tree, dropped)
-            for source, tree, dropped in zip(sources, trees, drops)]
+    shown = []
+    for source, tree, dropped in zip(sources, trees, drops):
+        text = None if tree is None else _without(source, tree, dropped)
+        if text is None and tree is not None:  # quitar dejó un bloque vacío: solo lo que pega
+            glue = {id(n) for n in ast.walk(tree) if isinstance(n, ast.stmt) and _only_glue(n)}
+            text = _without(source, tree, glue)
+        shown.append(source if text is None else text)
+    return shown
 
 
-def _without(source: str, tree: ast.Module, dropped: set[int]) -> str:
-    """``source`` sin las líneas de las sentencias ``dropped`` (y los comentarios de encima)."""
+def _without(source: str, tree: ast.Module, dropped: set[int]) -> str | None:
+    """``source`` sin las líneas de las sentencias ``dropped`` (y los comentarios de encima);
+    ``None`` si lo que queda no es Python válido (un bloque vacío)."""
     if not dropped:
         return source
     lines = source.splitlines()
@@ -478,8 +491,8 @@ def _without(source: str, tree: ast.Module, dropped: set[int]) -> str:
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     try:
         ast.parse(text)
-    except SyntaxError:  # quitar dejó un bloque vacío: mejor el código tal cual
-        return source
+    except SyntaxError:
+        return None
     return text
 
 
