@@ -296,6 +296,7 @@ def _isolated_execute(monkeypatch, tmp_path, chapter, later):
     for fn in (bookcache.store, bookcache.rekey):
         monkeypatch.setattr(fn, "__defaults__", (cache_dir,) + fn.__defaults__[1:])
     monkeypatch.setattr(bookcache.prune, "__defaults__", (cache_dir, frozenset()))
+    monkeypatch.setattr(bookcache.prune_after_store, "__defaults__", (cache_dir,))
     before = bookcache.read_chapter(chapter)
     reads = iter([before])
     monkeypatch.setattr(bookcache, "read_chapter",
@@ -334,6 +335,20 @@ def test_execute_never_prunes_another_chapter(tmp_path, monkeypatch):
                                   bookcache.read_chapter(chapter))
     uris = {r.uri for r in bookcache.open_cache(cache_dir).list_cache_records()}
     assert uris == {bookcache.uri(chapter), bookcache.uri(other)}
+
+
+def test_the_prune_after_execute_or_import_keeps_every_chapter(tmp_path, monkeypatch):
+    """La misma poda sigue a execute y a import: la entrada de un capítulo editado se queda
+    (make prune, en cambio, la quita)."""
+    chapter = CHAPTERS[0]
+    nb = bookcache.read_chapter(chapter)
+    cache_dir = tmp_path / "cache"
+    bookcache.store(chapter, bookcache.merged(nb, _full_run_of(nb), "a"), 60.0, cache_dir)
+    edited = nbformat.from_dict(nb)
+    [c for c in edited.cells if c.cell_type == "code"][-1].source += "\nprint(1)"
+    monkeypatch.setattr(bookcache, "read_chapter", lambda path: nbformat.from_dict(edited))
+    assert bookcache.prune_after_store(cache_dir) == []
+    assert len(bookcache.prune(cache_dir)) == 1
 
 
 def test_execute_with_echo_repeats_the_printed_lines_as_they_arrive(capsys):

@@ -408,6 +408,15 @@ def prune(cache_dir: Path = CACHE_DIR, keep_uris: frozenset[str] = frozenset()) 
     return removed
 
 
+def prune_after_store(cache_dir: Path = CACHE_DIR) -> list[str]:
+    """La poda que sigue a ``execute`` e ``import``: nunca la entrada de un capítulo de
+    ``book/``, aunque esté «desactualizada» (alguien lo edita mientras tanto, y quizá baste un
+    rekey); ``store`` ya sustituyó las de los que se acaban de guardar. Quita lo demás: las
+    entradas de capítulos que ya no existen y los pesos huérfanos. Las entradas viejas de los
+    capítulos las quita ``make prune``."""
+    return prune(cache_dir, keep_uris=frozenset(uri(p) for p in all_notebooks()))
+
+
 #: Metadatos de celda que solo cambian la presentación (pie y texto alternativo de figura):
 #: cambian el hash de jupyter-cache, pero no lo que la celda ejecuta.
 PRESENTATION_KEYS = frozenset({"mystnb"})
@@ -759,7 +768,6 @@ def cmd_build(args) -> int:
 
 def cmd_execute(args) -> int:
     targets = [find_chapter(n) for n in args.chapters] if args.chapters else chapters()
-    stored: set[str] = set()
     for i, path in enumerate(targets, 1):
         print(f"[{i}/{len(targets)}] {path.stem}: ejecutando en modo completo…", flush=True)
         nb = read_chapter(path)
@@ -772,7 +780,6 @@ def cmd_execute(args) -> int:
             relocate_weight_paths(result)
         store(path, result, seconds)
         print(f"[{i}/{len(targets)}] {path.stem}: guardado en cache/ ({seconds / 60:.1f} min)", flush=True)
-        stored.add(uri(path))
         try:  # ¿cambió el capítulo mientras se ejecutaba?
             if rekey(path):
                 print(f"{path.stem}: durante la ejecución cambió solo la presentación; "
@@ -781,10 +788,7 @@ def cmd_execute(args) -> int:
             print(f"Aviso: {path.stem} cambió durante la ejecución ({err}). La ejecución queda "
                   "en cache/ con el código que corrió; deshaz el cambio para publicarla o "
                   "vuelve a ejecutar.", flush=True)
-    # Nunca la entrada de otro capítulo: puede estar «desactualizada» solo porque alguien lo
-    # edita mientras tanto (y quizá baste un rekey). store() ya sustituyó las de los ejecutados.
-    chapters_now = frozenset(uri(p) for p in all_notebooks())
-    for entry in prune(keep_uris=frozenset(stored) | chapters_now):
+    for entry in prune_after_store():
         print(f"Eliminada de la caché una entrada vieja: {entry}")
     return 0
 
@@ -915,7 +919,7 @@ def cmd_import(args) -> int:
         relocate_weight_paths(nb)
         store(path, nb, seconds, digest=digest)
         print(f"{path.stem}: importado a cache/ ({seconds / 60:.1f} min de ejecución)")
-    for entry in prune():
+    for entry in prune_after_store():
         print(f"Eliminada de la caché una entrada vieja: {entry}")
     return 0
 
