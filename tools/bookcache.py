@@ -290,10 +290,43 @@ def merged(chapter_nb: nbformat.NotebookNode, executed: nbformat.NotebookNode,
     result = copy.deepcopy(chapter_nb)
     code_in = [c for c in result.cells if c.cell_type == "code"]
     code_out = [c for c in executed.cells if c.cell_type == "code"]
-    for target, source in zip(code_in, code_out):
-        target.outputs = source.get("outputs", [])
+    for i, (target, source) in enumerate(zip(code_in, code_out)):
+        outputs = source.get("outputs", [])
+        if formatting_only and quiet(target.source) != quiet(source.source):
+            outputs = quieted(outputs, target.source, name, i)
+        target.outputs = outputs
         target.execution_count = source.get("execution_count")
     return result
+
+
+def quiet(source: str) -> bool:
+    """``True`` si Jupyter no muestra el valor de la última expresión: la celda acaba en ``;``.
+
+    Es la regla de IPython (``DisplayHook.semicolon_at_end_of_expression``); el punto y coma
+    no cambia el programa (:func:`program`), solo si se muestra su resultado.
+    """
+    import tokenize
+
+    from IPython.core.displayhook import DisplayHook
+
+    try:
+        return DisplayHook.semicolon_at_end_of_expression(source)
+    except (tokenize.TokenError, SyntaxError):  # no se puede leer como Python
+        return False
+
+
+def quieted(outputs: list, source: str, name: str, index: int) -> list:
+    """Las salidas de la celda ``index`` cuando su nueva fuente acaba o deja de acabar en ``;``.
+
+    Con el ``;`` nuevo, Jupyter ya no mostraría el valor de la última expresión: se quita esa
+    salida (``execute_result``) y nada más. Sin el ``;`` mostraría un valor que la ejecución no
+    guardó, y no se puede inventar: hay que ejecutar.
+    """
+    if not quiet(source):
+        raise SystemExit(f"{name}: la celda de código {index + 1} ya no termina en «;», así que "
+                         "mostraría un valor que la ejecución guardada no tiene; ejecútalo: "
+                         f"make execute CHAPTER={name}.")
+    return [o for o in outputs if o.get("output_type") != "execute_result"]
 
 
 def open_cache(path: Path = CACHE_DIR):
@@ -430,7 +463,8 @@ def rekey(path: Path, cache_dir: Path = CACHE_DIR) -> bool:
     «desactualizado» aunque lo que se ejecuta sea lo mismo. Si cada celda de código ejecuta el
     mismo programa (:func:`program`: mismo árbol sintáctico) y los metadatos solo difieren en
     :data:`PRESENTATION_KEYS`, guarda las mismas salidas, con el código nuevo, bajo el hash
-    nuevo y devuelve ``True``; si no hay nada que hacer devuelve ``False``; en cualquier otro
+    nuevo y devuelve ``True`` (si una celda ahora acaba en ``;``, sin el valor que Jupyter ya
+    no mostraría: :func:`quieted`); si no hay nada que hacer devuelve ``False``; en cualquier otro
     caso se niega (hay que ejecutar).
     """
     cache = open_cache(cache_dir)
