@@ -16,6 +16,16 @@ def test_thin_thousands_only_touches_bare_integers_of_five_digits_or_more():
         assert espanol.thin_thousands(same) == same
 
 
+def test_pasted_text_uses_the_minus_sign_only_for_negative_numbers():
+    assert espanol.pasted_text("-4.4") == "\u22124.4"
+    assert espanol.pasted_text("-12345") == "\u221212\u202f345"
+    assert espanol.pasted_text("versión 3, -3.4; versión 4, +0.6") == (
+        "versión 3, \u22123.4; versión 4, +0.6")
+    assert espanol.pasted_text("(-0.0091)") == "(\u22120.0091)"
+    for same in ("1e-05", "2012-2015", "B0-B7", "pre-entrenada", "0.5", "- 3"):
+        assert espanol.pasted_text(same) == same
+
+
 def test_search_folds_accents_before_stemming():
     lang = espanol.FoldingSpanish({})
     assert lang.stem("activación") == lang.stem("activacion") == lang.stem("Activación")

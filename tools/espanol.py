@@ -180,7 +180,7 @@ class SpanishAuthorYear(AuthorYearReferenceStyle):
     person: PersonStyle = field(default_factory=_spanish_person)
 
 
-# ------------------------------------------------------------------ miles
+# ------------------------------------------------------ miles y signo menos
 
 _BARE_INTEGER = re.compile(r"-?\d{5,}")
 
@@ -193,11 +193,30 @@ def thin_thousands(text: str) -> str:
     return thousands(int(text)) if _BARE_INTEGER.fullmatch(text) else text
 
 
-def _group_pasted_integers(app, doctree, docname) -> None:
+#: Un guion que hace de signo menos: antes de una cifra, al principio o tras un espacio, un
+#: paréntesis o un signo igual. «1e-05», «2012-2015» y «B0-B7» no cambian.
+_MINUS = re.compile(r"(?<![^\s(=])-(?=\d)")
+
+
+def typographic_minus(text: str) -> str:
+    """«-4.4» → «−4.4» (U+2212, el signo menos): el guion de Python no es un signo menos."""
+    return _MINUS.sub("\u2212", text)
+
+
+def pasted_text(text: str) -> str:
+    """Lo que se ve de un valor pegado: miles con espacio fino y el signo menos tipográfico.
+
+    Lo usan la web (al resolver cada ``{glue:text}``) y los cuadernos (:mod:`render`); la
+    ejecución guardada no cambia.
+    """
+    return typographic_minus(thin_thousands(text))
+
+
+def _format_pasted(app, doctree, docname) -> None:
     for node in doctree.findall(nodes.inline):
         if "pasted-text" in node.get("classes", []) and len(node.children) == 1:
             old = node.astext()
-            new = thin_thousands(old)
+            new = pasted_text(old)
             if new != old:
                 node.children[0].parent = None
                 node.replace(node.children[0], nodes.Text(new))
@@ -242,5 +261,5 @@ def setup(app):
     sphinxcontrib.bibtex.plugin.register_plugin(
         "sphinxcontrib.bibtex.style.referencing", "autor_anio", SpanishAuthorYear)
     app.add_search_language(FoldingSpanish)
-    app.connect("doctree-resolved", _group_pasted_integers)
+    app.connect("doctree-resolved", _format_pasted)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

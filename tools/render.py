@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from bookcache import SETUP_MARKER  # la marca de la celda de preparación de cada capítulo
-from espanol import thin_thousands  # miles con espacio fino, como en la web
+from espanol import pasted_text  # miles con espacio fino y signo menos, como en la web
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Variable de entorno que sustituye lo que instala la celda de preparación (pruebas, espejos).
@@ -206,7 +206,7 @@ class GlueStore:
         if key not in chapter:
             raise SystemExit(f"{doc}: la ejecución completa de cache/ no pegó {key!r}. "
                              f"Vuelve a ejecutar: make execute CHAPTER={doc}.")
-        return thin_thousands(format_plain_text(chapter[key], fmt))
+        return pasted_text(format_plain_text(chapter[key], fmt))
 
 
 # ---------------------------------------------------------------- Markdown sin MyST
