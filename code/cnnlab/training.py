@@ -41,7 +41,11 @@ class Result:
 
     @property
     def images_per_second(self) -> float:
-        """Imágenes de entrenamiento procesadas por segundo (sin contar la evaluación)."""
+        """Imágenes de entrenamiento procesadas por segundo.
+
+        Los segundos son los de ``model.fit``: incluyen la validación de cada época, no la
+        evaluación final.
+        """
         return self.train_images * self.epochs / self.seconds if self.seconds else float("nan")
 
     @property

@@ -137,7 +137,10 @@ class ResNetPreprocess(layers.Layer):
 
 
 def data_augmentation(seed: int | None = None) -> keras.Sequential:
-    """Aumento de datos para fotos de mascotas: volteo horizontal, rotación y zoom pequeños.
+    """Aumento de datos para fotos de mascotas: volteo horizontal, rotación y zoom.
+
+    La rotación llega a ±36° (``RandomRotation`` mide en fracciones de vuelta: 0.1 × 360°) y
+    el zoom, a ±10 %.
 
     Las diapositivas no definen ``data_augmentation``; un gato volteado sigue siendo un
     gato, así que el volteo horizontal es seguro. Solo actúa al entrenar.
