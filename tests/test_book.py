@@ -206,6 +206,16 @@ def test_rekey_accepts_reformatted_code_and_keeps_the_outputs(tmp_path, monkeypa
         bookcache.rekey(chapter, cache_dir)
 
 
+def _with_final_semicolon(nb):
+    """Una copia de ``nb`` cuya celda de ``runtime.setup`` acaba en «;», y el índice de esa
+    celda entre las de código."""
+    quiet = nbformat.from_dict(nb)
+    code = [c for c in quiet.cells if c.cell_type == "code"]
+    index = next(i for i, c in enumerate(code) if "runtime.setup(" in c.source)
+    code[index].source = code[index].source.rstrip() + ";"
+    return quiet, index
+
+
 def test_rekey_with_a_final_semicolon_drops_only_the_shown_value(tmp_path, monkeypatch):
     """Un «;» final no cambia el programa, solo que Jupyter muestre el último valor."""
     chapter = CHAPTERS[0]
@@ -213,14 +223,11 @@ def test_rekey_with_a_final_semicolon_drops_only_the_shown_value(tmp_path, monke
     cache_dir = tmp_path / "cache"
     run = _full_run_of(nb)
     code = [c for c in run.cells if c.cell_type == "code"]
-    index = next(i for i, c in enumerate(code) if "runtime.setup(" in c.source)
+    edited, index = _with_final_semicolon(nb)
     code[index].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hola\n"),
                            nbformat.v4.new_output("execute_result", execution_count=1,
                                                   data={"text/plain": "PosixPath('x')"})]
     bookcache.store(chapter, bookcache.merged(nb, run, "a"), 75.0, cache_dir)
-    edited = nbformat.from_dict(nb)
-    cell = [c for c in edited.cells if c.cell_type == "code"][index]
-    cell.source = cell.source.rstrip() + ";"
     monkeypatch.setattr(bookcache, "read_chapter", lambda path: nbformat.from_dict(edited))
     assert bookcache.rekey(chapter, cache_dir) is True
     stored = [c for c in bookcache.cached_notebooks(cache_dir)[chapter.stem].cells
@@ -235,9 +242,7 @@ def test_rekey_with_a_final_semicolon_drops_only_the_shown_value(tmp_path, monke
 def test_rekey_refuses_to_show_a_value_the_run_did_not_keep(tmp_path, monkeypatch):
     chapter = CHAPTERS[0]
     nb = bookcache.read_chapter(chapter)
-    quiet = nbformat.from_dict(nb)
-    cell = next(c for c in quiet.cells if c.cell_type == "code" and "runtime.setup(" in c.source)
-    cell.source = cell.source.rstrip() + ";"
+    quiet, _ = _with_final_semicolon(nb)
     cache_dir = tmp_path / "cache"
     bookcache.store(chapter, bookcache.merged(quiet, _full_run_of(quiet), "a"), 75.0, cache_dir)
     monkeypatch.setattr(bookcache, "read_chapter", lambda path: nbformat.from_dict(nb))

@@ -292,8 +292,8 @@ def merged(chapter_nb: nbformat.NotebookNode, executed: nbformat.NotebookNode,
     code_out = [c for c in executed.cells if c.cell_type == "code"]
     for i, (target, source) in enumerate(zip(code_in, code_out)):
         outputs = source.get("outputs", [])
-        if formatting_only and quiet(target.source) != quiet(source.source):
-            outputs = quieted(outputs, target.source, name, i)
+        if formatting_only:
+            outputs = quieted(outputs, quiet(source.source), quiet(target.source), name, i)
         target.outputs = outputs
         target.execution_count = source.get("execution_count")
     return result
@@ -315,14 +315,17 @@ def quiet(source: str) -> bool:
         return False
 
 
-def quieted(outputs: list, source: str, name: str, index: int) -> list:
-    """Las salidas de la celda ``index`` cuando su nueva fuente acaba o deja de acabar en ``;``.
+def quieted(outputs: list, was_quiet: bool, now_quiet: bool, name: str, index: int) -> list:
+    """Las salidas guardadas de la celda ``index`` para su fuente nueva (:func:`quiet`: antes
+    y ahora).
 
-    Con el ``;`` nuevo, Jupyter ya no mostraría el valor de la última expresión: se quita esa
-    salida (``execute_result``) y nada más. Sin el ``;`` mostraría un valor que la ejecución no
-    guardó, y no se puede inventar: hay que ejecutar.
+    Si no cambió, las mismas. Con el ``;`` nuevo, Jupyter ya no mostraría el valor de la
+    última expresión: se quita esa salida (``execute_result``) y nada más. Sin el ``;``
+    mostraría un valor que la ejecución no guardó, y no se puede inventar: hay que ejecutar.
     """
-    if not quiet(source):
+    if was_quiet == now_quiet:
+        return outputs
+    if not now_quiet:
         raise SystemExit(f"{name}: la celda de código {index + 1} ya no termina en «;», así que "
                          "mostraría un valor que la ejecución guardada no tiene; ejecútalo: "
                          f"make execute CHAPTER={name}.")
