@@ -20,7 +20,7 @@ from cnnlab.scratch.normalization import BatchNorm, batch_moments, batch_norm
 from cnnlab.scratch.regularization import dropout as inverted_dropout
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
-PENDING = "Todavía no hay respuesta"
+PENDING = "Falta tu respuesta"
 GENERIC = "La respuesta no tiene la forma esperada ("  # el mensaje de check ante una excepción cruda
 
 
@@ -266,6 +266,13 @@ def test_partially_filled_template_is_still_pending(capsys):
     assert passed is False and PENDING in out and "'parametros'" in out
 
 
+def test_pending_message_reads_as_plain_text(capsys):
+    """Sin «Todavía no. Todavía no…» repetido y sin el marcado ``...`` de los docstrings."""
+    _, out = run("ej-v1-parametros", ..., capsys)
+    assert out.startswith(f"✗ {PENDING}:")
+    assert "``" not in out and "Todavía" not in out
+
+
 # ------------------------------------------------------------------ respuestas correctas e incorrectas
 
 
@@ -320,7 +327,7 @@ def test_inverted_dropout_is_not_the_classic_one(capsys):
 
 def test_kernel_feedback_points_at_the_bias(capsys):
     _, out = run("ej-sinact-kernel", kernel_without_bias_correction, capsys)
-    assert "sesgo" in out and "núcleo está bien" in out
+    assert "sesgo" in out and "kernel está bien" in out
 
 
 # ------------------------------------------------------------------ tipos y formas equivocados
@@ -402,7 +409,9 @@ def test_a_function_that_raises(label, capsys):
 @pytest.mark.parametrize("label", FUNCTION_LABELS)
 def test_a_function_with_the_wrong_arguments(label, capsys):
     passed, out = run(label, lambda x: x, capsys)
-    assert passed is False and "No se pudo llamar" in out
+    assert passed is False
+    assert "Tu función recibe 1 argumento y la comprobación la llama con" in out, out
+    assert "positional" not in out and "missing" not in out  # nada del TypeError en inglés
 
 
 @pytest.mark.parametrize("label", FUNCTION_LABELS)

@@ -5,6 +5,7 @@ pruebas no dependen de los ejercicios reales de los capítulos. Ninguno importa 
 """
 
 import csv
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,10 @@ from cnnlab import checks
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 30  # segundos por cuaderno en la tanda: el del bucle infinito se detiene ahí
+#: Los números de ejercicio que ``tools/render.py`` anota en los metadatos.
+NUMBERS = {"ej-prueba": "99.1", "ej-otro": "99.2"}
+#: Una posición de celda citada como número («celda 26», «(celda 3)»), que nadie ve en Colab.
+CELL_INDEX_RE = re.compile(r"\bcelda\s*\(?\d|\(celda")
 
 REGISTER = '''from cnnlab.checks import check, register
 
@@ -26,14 +31,21 @@ def _comprobar(x):
     return x == 42, ("Bien: es 42." if x == 42 else f"Se esperaba 42, no {x!r}.")'''
 
 
-def notebook(*sources: str, labels=("ej-prueba",), metadata=True) -> nbformat.NotebookNode:
-    """Un cuaderno de estudiante: registro del ejercicio de prueba y luego ``sources``."""
+def notebook(*sources: str, labels=("ej-prueba",), metadata=True,
+             numbers=True) -> nbformat.NotebookNode:
+    """Un cuaderno de estudiante: registro del ejercicio de prueba y luego ``sources``.
+
+    Los metadatos son como los de ``tools/render.py``: con ``numbers=False`` les falta el
+    número de cada ejercicio (``exercises``).
+    """
     cells = [new_markdown_cell("# Tarea de prueba"), new_code_cell(REGISTER)]
     cells += [new_code_cell(source) for source in sources]
     nb = new_notebook(cells=cells)
     if metadata:
         nb.metadata["cnnlab"] = {"chapter": "99_prueba", "edition": "estudiante",
                                  "checked_exercises": list(labels)}
+        if numbers:
+            nb.metadata["cnnlab"]["exercises"] = dict(NUMBERS)
     return nb
 
 
@@ -52,7 +64,7 @@ SUBMISSIONS = {
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as f:
+    with open(path, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -73,18 +85,32 @@ def batch(tmp_path_factory):
     assert done.returncode == 0, done.stdout + done.stderr
     rows = read_rows(out)
     return {"out": out, "stdout": done.stdout, "rows": rows,
-            "by": {(r["estudiante"], r["ejercicio"]): r for r in rows}}
+            "by": {(r["estudiante"], r["etiqueta"]): r for r in rows}}
 
 
 def test_csv_has_spanish_header_and_one_row_per_student_and_exercise(batch):
-    with open(batch["out"], encoding="utf-8") as f:
-        assert f.readline().strip() == "estudiante,ejercicio,resultado,comentario"
-    keys = [(r["estudiante"], r["ejercicio"]) for r in batch["rows"]]
-    assert keys == [("a_correcto", "ej-prueba"), ("b_incorrecto", "ej-prueba"),
-                    ("c_sintaxis", "ej-prueba"), ("d_bucle", "ej-prueba"), ("d_bucle", "ej-otro"),
-                    ("e_sin_celda", "ej-prueba"), ("f_ilegible", ""),
-                    ("g_sin_respuesta", "ej-prueba"), ("h_sin_metadatos", "")]
+    with open(batch["out"], encoding="utf-8-sig") as f:
+        assert f.readline().strip() == "estudiante,ejercicio,etiqueta,resultado,comentario"
+    keys = [(r["estudiante"], r["ejercicio"], r["etiqueta"]) for r in batch["rows"]]
+    assert keys == [("a_correcto", "99.1", "ej-prueba"), ("b_incorrecto", "99.1", "ej-prueba"),
+                    ("c_sintaxis", "99.1", "ej-prueba"), ("d_bucle", "99.1", "ej-prueba"),
+                    ("d_bucle", "99.2", "ej-otro"), ("e_sin_celda", "99.1", "ej-prueba"),
+                    ("f_ilegible", "", ""), ("g_sin_respuesta", "99.1", "ej-prueba"),
+                    ("h_sin_metadatos", "", "")]
     assert {r["resultado"] for r in batch["rows"]} <= set(grade.RESULTS)
+
+
+def test_csv_starts_with_a_bom_for_excel(batch):
+    raw = batch["out"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfestudiante,ejercicio,etiqueta,")
+    assert "cuaderno ilegible".encode("utf-8") in raw and "válido".encode("utf-8") in raw
+
+
+def test_comments_never_cite_cell_positions(batch):
+    comments = [r["comentario"] for r in batch["rows"]]
+    assert any("celda" in c for c in comments)  # hay comentarios sobre celdas...
+    cited = [c for c in comments if CELL_INDEX_RE.search(c)]
+    assert cited == []  # ...pero ninguno cita «celda 3»
 
 
 def test_correct_answer(batch):
@@ -100,15 +126,20 @@ def test_wrong_answer_and_the_last_check_counts(batch):
 def test_syntax_error_in_the_answer_cell(batch):
     row = batch["by"]["c_sintaxis", "ej-prueba"]
     assert row["resultado"] == "sin ejecutar"
-    assert "SyntaxError" in row["comentario"] and "celda 3" in row["comentario"]
-    assert "NameError" in row["comentario"]  # la celda de comprobación (celda 4) falló después
+    # La comprobación falló por la respuesta rota; el primer error fue en la respuesta.
+    assert row["comentario"].startswith(
+        "La celda de comprobación del ejercicio 99.1 falló con NameError")
+    assert ("Primer error del cuaderno, en la celda de respuesta del ejercicio 99.1: "
+            "SyntaxError") in row["comentario"]
 
 
 def test_infinite_loop_times_out_and_keeps_earlier_checks(batch):
     assert batch["by"]["d_bucle", "ej-prueba"]["resultado"] == "correcto"
     row = batch["by"]["d_bucle", "ej-otro"]
     assert row["resultado"] == "tiempo agotado"
-    assert f"límite de {TIMEOUT} s" in row["comentario"] and "celda 5" in row["comentario"]
+    assert f"límite de {TIMEOUT} s" in row["comentario"]
+    # El bucle está en la 4.ª celda de código (la 5.ª contando la de Markdown del título).
+    assert "se detuvo en la celda de código n.º 4 antes" in row["comentario"]
 
 
 def test_batch_continues_after_the_timeout(batch):
@@ -129,7 +160,7 @@ def test_unreadable_notebook(batch):
 
 def test_placeholder_answer_is_sin_respuesta(batch):
     row = batch["by"]["g_sin_respuesta", "ej-prueba"]
-    assert row["comentario"].startswith("Todavía no hay respuesta")
+    assert row["comentario"].startswith("Falta tu respuesta")
 
 
 def test_notebook_without_metadata_or_chapter_cannot_be_identified(batch):
@@ -202,6 +233,68 @@ def test_killed_kernel_is_reported_as_not_run():
     execution = grade.Execution(current_cell=3, fatal="DeadKernelError: Kernel died")
     [row] = grade.classify("ana", ["ej-prueba"], nb, execution, timeout=300)
     assert row.result == "sin ejecutar" and "DeadKernelError" in row.comment
+    assert "se detuvo en la celda de código n.º 3 antes" in row.comment
+
+
+def test_exercise_column_is_the_number_or_else_the_label():
+    log = {"ej-prueba": {"exercise": "ej-prueba", "passed": True, "feedback": "Bien."}}
+    execution = grade.Execution(log=log)
+    with_numbers = grade.classify("ana", ["ej-prueba"], notebook(), execution, timeout=300)
+    without = grade.classify("ana", ["ej-prueba"], notebook(numbers=False), execution, timeout=300)
+    assert [r.as_csv() for r in with_numbers] == [("ana", "99.1", "ej-prueba", "correcto", "Bien.")]
+    assert [r.as_csv() for r in without] == [("ana", "ej-prueba", "ej-prueba", "correcto", "Bien.")]
+    assert grade.exercise_numbers(notebook()) == NUMBERS
+    assert grade.exercise_numbers(notebook(metadata=False)) == {}
+
+
+def test_no_answer_prefix_matches_the_checks_feedback():
+    assert grade.NO_ANSWER_PREFIX == "Falta tu respuesta"
+    log = {"ej-prueba": {"exercise": "ej-prueba", "passed": False,
+                         "feedback": "Falta tu respuesta: sustituye los ... de la celda."}}
+    [row] = grade.classify("ana", ["ej-prueba"], notebook(), grade.Execution(log=log), 300)
+    assert row.result == "sin respuesta"
+
+
+def test_first_error_names_the_exercise_or_counts_only_code_cells():
+    nb = notebook("import numpy as np", "x = 1 / 0", "respuesta_99_1 = (",
+                  'check("ej-prueba", respuesta_99_1)', labels=("ej-prueba",))
+    nb.cells.insert(3, new_markdown_cell("Texto entre celdas."))
+    # Celdas: 0 título, 1 registro, 2 numpy, 3 Markdown, 4 división, 5 respuesta, 6 comprobación.
+    in_code = grade.Execution(errors=[grade.CellError(4, "ZeroDivisionError", "division by zero"),
+                                      grade.CellError(6, "NameError", "name 'r' is not defined")])
+    [row] = grade.classify("ana", ["ej-prueba"], nb, in_code, timeout=300)
+    assert row.comment == (
+        "La celda de comprobación del ejercicio 99.1 falló con NameError: name 'r' is not "
+        "defined. Primer error del cuaderno, en la celda de código n.º 3: ZeroDivisionError: "
+        "division by zero.")
+    in_answer = grade.Execution(errors=[grade.CellError(5, "SyntaxError", "'(' was never closed"),
+                                        grade.CellError(6, "NameError", "name 'r' is not defined")])
+    [row] = grade.classify("ana", ["ej-prueba"], nb, in_answer, timeout=300)
+    assert "Primer error del cuaderno, en la celda de respuesta del ejercicio 99.1: " in row.comment
+    assert not CELL_INDEX_RE.search(row.comment)
+
+
+def test_cell_roles_follow_the_variable_of_the_check_call():
+    nb = notebook("def respuesta_1(x):\n    return x", "print(respuesta_1)",
+                  "from cnnlab import checks\nchecks.check('ej-prueba', respuesta_1)",
+                  'claims.check("otra-cosa", True)', 'check("ej-otro", 1)')
+    numbers = grade.exercise_numbers(nb)
+    assert grade.cell_roles(nb) == {2: ("respuesta", "ej-prueba"), 4: ("comprobación", "ej-prueba"),
+                                    6: ("comprobación", "ej-otro")}
+    assert grade.describe_cell(nb, 2, numbers) == "la celda de respuesta del ejercicio 99.1"
+    assert grade.describe_cell(nb, 6, numbers) == "la celda de comprobación del ejercicio 99.2"
+    assert grade.describe_cell(nb, 3, numbers) == "la celda de código n.º 3"
+    assert grade.describe_cell(nb, 4, {}) == "la celda de comprobación del ejercicio ej-prueba"
+
+
+def test_csv_is_written_with_a_bom(tmp_path):
+    out = tmp_path / "notas.csv"
+    grade.write_csv([grade.Row("José", "ej-a", "sin respuesta", "Falta tu respuesta.", "7.2")], out)
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    assert raw.decode("utf-8-sig").splitlines() == [
+        "estudiante,ejercicio,etiqueta,resultado,comentario",
+        "José,7.2,ej-a,sin respuesta,Falta tu respuesta."]
 
 
 def test_empty_folder_is_an_error(tmp_path, capsys):

@@ -109,6 +109,31 @@ def test_student_edition_leaks_no_solution_and_has_answer_cells(chapter, edition
     assert answers >= len(exercises)
 
 
+def test_open_questions_of_checked_exercises_get_their_own_answer_cell(editions):
+    """Un ejercicio comprobado que además pregunta algo abierto tiene dónde contestarlo."""
+    from cnnlab.checks import EXERCISES
+
+    seen = 0
+    for chapter in NOTEBOOKS:
+        student = editions["estudiante"][chapter]
+        text = "\n".join(c.source for c in student.cells)
+        numbers = student.metadata["cnnlab"]["exercises"]
+        for label in student.metadata["cnnlab"]["checked_exercises"]:
+            cell = f"**Tu respuesta a las preguntas abiertas del ejercicio {numbers[label]}**"
+            assert (cell in text) == EXERCISES[label].asks_more, (chapter.stem, label)
+            seen += EXERCISES[label].asks_more
+    assert seen == sum(e.asks_more for e in EXERCISES.values()) > 0
+
+
+def test_launch_note_matches_whether_the_chapter_depends_on_the_mode():
+    general = render.launch_note(["x = runtime.pick(completo=25, rapido=2)"], "u")
+    assert "tus números serán otros" in general
+    same = render.launch_note(["print(model.count_params())"], "u")
+    assert "mismos números" in same and "tus números serán otros" not in same
+    history = render.render(bookcache.ROOT / "book" / "10_historia.md", "lanzamiento")
+    assert "mismos números" in history.cells[0].source
+
+
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=IDS)
 def test_launch_solutions_are_gathered_at_the_end(chapter, editions):
     launch = editions["lanzamiento"][chapter]

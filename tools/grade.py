@@ -15,7 +15,14 @@ Cada llamada a :func:`cnnlab.checks.check` deja una línea en el registro que in
 variable :data:`cnnlab.checks.GRADE_LOG_ENV`; con ese registro se escribe una fila por
 estudiante y ejercicio esperado::
 
-    estudiante,ejercicio,resultado,comentario
+    estudiante,ejercicio,etiqueta,resultado,comentario
+
+«ejercicio» es el número que ven el estudiante y el profesor (``7.2``), tomado de
+``metadata["cnnlab"]["exercises"]``; si el cuaderno no lo tiene, la etiqueta. «etiqueta» es
+la etiqueta interna del ejercicio (``ej-dropout-esperanza``). Los comentarios nunca citan
+posiciones de celda (ni Colab ni Jupyter las muestran): nombran la celda de respuesta o de
+comprobación de un ejercicio o, si no es de ninguno, su número entre las celdas de código.
+El CSV se escribe en UTF-8 con BOM (``utf-8-sig``), así Excel muestra bien las tildes.
 
 Los ejercicios esperados son los de los metadatos del cuaderno
 (``metadata["cnnlab"]["checked_exercises"]``); si se perdieron, los ejercicios con
@@ -35,7 +42,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import nbformat
 
@@ -43,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK_DIR = ROOT / "book"
 CODE_DIR = ROOT / "code"
 
-HEADER = ("estudiante", "ejercicio", "resultado", "comentario")
+HEADER = ("estudiante", "ejercicio", "etiqueta", "resultado", "comentario")
 CORRECT = "correcto"
 WRONG = "incorrecto"
 NO_ANSWER = "sin respuesta"
@@ -54,7 +61,7 @@ UNIDENTIFIED = "sin identificar"
 #: Los resultados posibles, en el orden del resumen.
 RESULTS = (CORRECT, WRONG, NO_ANSWER, NOT_RUN, TIMED_OUT, UNREADABLE, UNIDENTIFIED)
 #: Así empieza el mensaje de :func:`cnnlab.checks.check` cuando la respuesta sigue en ``...``.
-NO_ANSWER_PREFIX = "Todavía no hay respuesta"
+NO_ANSWER_PREFIX = "Falta tu respuesta"
 MODES = ("rapido", "completo", "auto")
 KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]
 
@@ -63,8 +70,15 @@ EXERCISE_RE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{exercise\}[^\n]*\n"
                          r"(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)", re.MULTILINE)
 TEMP_FILE_RE = re.compile(r"\(\d+\.py, line (\d+)\)")
 LABEL_RE = re.compile(r"^[ \t]*:label:[ \t]*(\S+)", re.MULTILINE)
-#: Una llamada ``check("etiqueta", ...)`` en una línea que no es un comentario.
-CHECK_CALL_RE = re.compile(r"^(?![ \t]*#).*?\bcheck\(\s*(['\"])(?P<label>[^'\"]+)\1", re.MULTILINE)
+#: Una llamada ``check("etiqueta", ...)`` o ``checks.check(...)`` (no ``claims.check(...)``)
+#: en una línea que no es un comentario; ``variable`` es el segundo argumento cuando es un
+#: nombre (``check("ej-x", respuesta_7_2)``).
+CHECK_CALL_RE = re.compile(r"^(?![ \t]*#).*?(?:(?<![\w.])|\bchecks\.)check\(\s*(['\"])"
+                           r"(?P<label>[^'\"]+)\1"
+                           r"(?:\s*,\s*(?P<variable>[A-Za-z_]\w*)\s*[,)])?", re.MULTILINE)
+#: Una línea que asigna o define ``{name}`` (``name = ...``, ``def name(``, ``class name``).
+BINDING_RE = (r"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+{name}\b|class[ \t]+{name}\b"
+              r"|{name}[ \t]*(?::[^=\n]*)?=(?!=))")
 
 
 @dataclass
@@ -72,13 +86,15 @@ class Row:
     """Una fila del CSV de notas."""
 
     student: str
-    exercise: str
+    exercise: str  # la etiqueta (``ej-dropout-esperanza``); vacía si no hay ejercicio
     result: str
     comment: str
+    number: str = ""  # el número que ve el estudiante (``7.2``)
 
-    def as_csv(self) -> tuple[str, str, str, str]:
-        """Los valores en el orden de :data:`HEADER`."""
-        return (self.student, self.exercise, self.result, self.comment)
+    def as_csv(self) -> tuple[str, str, str, str, str]:
+        """Los valores en el orden de :data:`HEADER` (sin número, la etiqueta en su lugar)."""
+        return (self.student, self.number or self.exercise, self.exercise, self.result,
+                self.comment)
 
 
 @dataclass
@@ -211,6 +227,70 @@ def check_cells(nb: nbformat.NotebookNode) -> dict[str, list[int]]:
             if index not in positions:
                 positions.append(index)
     return cells
+
+
+def exercise_numbers(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """El número de cada ejercicio (etiqueta → ``"7.2"``), de ``metadata["cnnlab"]["exercises"]``.
+
+    Vacío si los metadatos se perdieron; las entradas que no son texto se ignoran.
+    """
+    meta = nb.get("metadata", {}).get("cnnlab")
+    numbers = meta.get("exercises") if isinstance(meta, dict) else None
+    if not isinstance(numbers, dict):
+        return {}
+    return {label: number.strip() for label, number in numbers.items()
+            if isinstance(label, str) and isinstance(number, str) and number.strip()}
+
+
+def cell_roles(nb: nbformat.NotebookNode,
+               labels: set[str] | None = None) -> dict[int, tuple[str, str]]:
+    """Las celdas de código con papel en un ejercicio: posición → (``"comprobación"`` o
+    ``"respuesta"``, etiqueta).
+
+    La celda de comprobación llama a ``check("etiqueta", variable)``; la de respuesta es la
+    celda de código anterior más cercana que asigna o define esa ``variable`` (la plantilla
+    ``respuesta_7_2 = ...`` de la edición para estudiantes). Si una celda cumple los dos
+    papeles, cuenta como comprobación. Con ``labels``, solo cuentan esos ejercicios.
+    """
+    cells = nb.get("cells", [])
+    roles: dict[int, tuple[str, str]] = {}
+    answers: dict[int, tuple[str, str]] = {}
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        for call in CHECK_CALL_RE.finditer(cell.get("source", "")):
+            if labels is not None and call.group("label") not in labels:
+                continue
+            roles.setdefault(index, ("comprobación", call.group("label")))
+            variable = call.group("variable")
+            if not variable:
+                continue
+            binding = re.compile(BINDING_RE.replace("{name}", re.escape(variable)), re.MULTILINE)
+            for previous in range(index - 1, -1, -1):
+                other = cells[previous]
+                if other.get("cell_type") == "code" and binding.search(other.get("source", "")):
+                    answers.setdefault(previous, ("respuesta", call.group("label")))
+                    break
+    return {**answers, **roles}
+
+
+def describe_cell(nb: nbformat.NotebookNode, index: int, numbers: dict[str, str],
+                  roles: dict[int, tuple[str, str]] | None = None) -> str:
+    """Cómo nombrar la celda ``index`` (posición entre todas las celdas, desde 0) en un comentario.
+
+    Ni Colab ni Jupyter numeran las celdas, así que no se usa la posición: «la celda de
+    comprobación del ejercicio 7.2», «la celda de respuesta del ejercicio 7.2» o, si la celda
+    no es de ningún ejercicio, «la celda de código n.º 5» (contando solo las de código, desde 1).
+    """
+    roles = cell_roles(nb) if roles is None else roles
+    if index in roles:
+        role, label = roles[index]
+        return f"la celda de {role} del ejercicio {numbers.get(label, label)}"
+    cells = nb.get("cells", [])
+    if 0 <= index < len(cells) and cells[index].get("cell_type") == "code":
+        position = sum(cell.get("cell_type") == "code" for cell in cells[:index + 1])
+        return f"la celda de código n.º {position}"
+    return "una celda que no es de código"
 
 
 def read_log(path: Path) -> dict[str, dict[str, Any]]:
@@ -399,32 +479,47 @@ def _last_line(path: Path) -> str:
 # ---------------------------------------------------------------- calificación
 
 
-def _not_run_comment(label: str, cells: list[int], execution: Execution) -> str:
-    """Por qué la comprobación ``label`` no dejó resultado (sin tiempo agotado)."""
+def _not_run_comment(label: str, cells: list[int], execution: Execution,
+                     name: Callable[[int], str]) -> str:
+    """Por qué la comprobación ``label`` no dejó resultado (sin tiempo agotado).
+
+    ``name(posición)`` nombra una celda sin citar su posición (:func:`describe_cell`).
+    """
     first = execution.errors[0] if execution.errors else None
-    first_text = (f" Primer error del cuaderno, en la celda {first.cell + 1}: {first.describe()}."
+    first_text = (f" Primer error del cuaderno, en {name(first.cell)}: {first.describe()}."
                   if first else "")
     if not cells:
         return f'Falta la celda de comprobación: ninguna celda llama a check("{label}", ...).'
     current = execution.current_cell
     if execution.fatal and (current is None or all(i >= current for i in cells)):
-        where = f" en la celda {current + 1}" if current is not None else ""
+        where = f" en {name(current)}" if current is not None else ""
         return (f"El cuaderno se detuvo{where} antes de llegar a esta comprobación "
                 f"({execution.fatal}).{first_text}")
     own = next((e for e in execution.errors if e.cell in cells), None)
     if own is not None:
-        text = f"La celda de comprobación (celda {own.cell + 1}) falló con {own.describe()}."
+        text = f"{_capitalize(name(own.cell))} falló con {own.describe()}."
         return text + (first_text if first is not own else "")
-    return (f"La celda de comprobación (celda {cells[0] + 1}) se ejecutó pero no llegó a "
-            f"llamar a check.{first_text}")
+    return (f"{_capitalize(name(cells[0]))} se ejecutó pero no llegó a llamar a check."
+            f"{first_text}")
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def classify(student: str, expected: list[str], nb: nbformat.NotebookNode,
              execution: Execution, timeout: float) -> list[Row]:
     """Una fila por ejercicio esperado a partir del registro y de cómo terminó la ejecución."""
     cells = check_cells(nb)
+    numbers = exercise_numbers(nb)
+    roles = cell_roles(nb, set(expected) | set(numbers))
+
+    def name(index: int) -> str:
+        return describe_cell(nb, index, numbers, roles)
+
     rows = []
     for label in expected:
+        number = numbers.get(label, "")
         entry = execution.log.get(label)
         if entry is not None:
             feedback = str(entry.get("feedback", ""))
@@ -434,20 +529,21 @@ def classify(student: str, expected: list[str], nb: nbformat.NotebookNode,
                 result = NO_ANSWER
             else:
                 result = WRONG
-            rows.append(Row(student, label, result, feedback))
+            rows.append(Row(student, label, result, feedback, number))
             continue
         positions = cells.get(label, [])
         current = execution.current_cell
         ran_before_kill = current is not None and any(i < current for i in positions)
         if execution.timed_out and not ran_before_kill:
-            where = f" en la celda {current + 1}" if current is not None else ""
+            where = f" en {name(current)}" if current is not None else ""
             comment = (f"El cuaderno superó el límite de {timeout:g} s y se detuvo{where} "
                        "antes de llegar a esta comprobación.")
             if not positions:
                 comment += " Además, no tiene la celda de comprobación de este ejercicio."
-            rows.append(Row(student, label, TIMED_OUT, comment))
+            rows.append(Row(student, label, TIMED_OUT, comment, number))
         else:
-            rows.append(Row(student, label, NOT_RUN, _not_run_comment(label, positions, execution)))
+            rows.append(Row(student, label, NOT_RUN,
+                            _not_run_comment(label, positions, execution, name), number))
     return rows
 
 
@@ -487,10 +583,14 @@ def summary(student: str, rows: list[Row]) -> str:
 
 
 def write_csv(rows: list[Row], out: Path) -> None:
-    """Escribe el CSV de notas (UTF-8, cabecera en español)."""
+    """Escribe el CSV de notas (cabecera en español).
+
+    En UTF-8 con BOM (``utf-8-sig``): sin él, Excel en Windows lee el archivo como ANSI y
+    estropea las tildes; Python lo lee igual con ``encoding="utf-8-sig"``.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as f:
+    with open(out, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(HEADER)
         writer.writerows(r.as_csv() for r in rows)
@@ -550,7 +650,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = SpanishArgumentParser(
         prog="grade.py",
         description="Ejecuta los cuadernos entregados por los estudiantes y escribe sus "
-                    "resultados en un CSV (estudiante, ejercicio, resultado, comentario).")
+                    "resultados en un CSV (estudiante, ejercicio, etiqueta, resultado, comentario).")
     parser.add_argument("folder", metavar="CARPETA", type=Path,
                         help="carpeta con los cuadernos .ipynb entregados (uno por estudiante)")
     parser.add_argument("--out", required=True, type=Path, metavar="ARCHIVO.csv",

@@ -510,6 +510,19 @@ LAUNCH_NOTE = ("> **Los números de este texto** salen de la ejecución completa
                "[web del libro]({url}) (modo completo, todos los datos). Si ejecutas el "
                "cuaderno, tus números serán otros: sin GPU corre en modo rápido, con menos "
                "datos y épocas, y aun en modo completo cambian con el hardware.")
+#: La nota de un capítulo cuyo código no depende del modo ni entrena (hoy, el de historia).
+LAUNCH_NOTE_SAME = ("> **Los números de este texto** salen de la ejecución publicada en la "
+                    "[web del libro]({url}). Este capítulo no entrena nada y hace lo mismo en "
+                    "modo rápido y en modo completo: si ejecutas el cuaderno, obtendrás los "
+                    "mismos números en cualquier máquina.")
+#: Lo que hace que un capítulo dependa del modo o del azar del entrenamiento.
+MODE_DEPENDENT = re.compile(r"\bruntime\.(?:pick|is_full)\b|\bfor_mode\b|\btraining\.|\.fit\(")
+
+
+def launch_note(code: list[str], url: str) -> str:
+    """La nota bajo el título: la general, o la de un capítulo que da siempre los mismos números."""
+    same = not any(MODE_DEPENDENT.search(source) for source in code)
+    return (LAUNCH_NOTE_SAME if same else LAUNCH_NOTE).format(url=url)
 
 
 @dataclass
@@ -608,7 +621,9 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
             text = ctx.markdown(piece.text)
             if first_md:  # la nota sobre los números va justo debajo del título
                 title, _, rest = text.partition("\n")
-                text = "\n\n".join([title, LAUNCH_NOTE.format(url=page_url(path.stem)),
+                note = launch_note([p.text for p in items if p.kind == "code"],
+                                   page_url(path.stem))
+                text = "\n\n".join([title, note,
                                      rest.strip("\n")])
                 first_md = False
             out.md(text)
@@ -623,6 +638,9 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
                     out.code(re.sub(r"\brespuesta\b", variable, exercise.template))
                     out.code("from cnnlab.checks import check\n\n"
                              f"check({piece.label!r}, {variable})")
+                    if exercise.asks_more:
+                        out.md(f"**Tu respuesta a las preguntas abiertas del ejercicio {number}** "
+                               "(la comprobación de arriba no las califica): *(escribe aquí)*")
                 else:
                     out.md(f"**Tu respuesta al ejercicio {number}:** *(escribe aquí; si el "
                            "ejercicio pide código, usa la celda de abajo)*")
@@ -685,18 +703,24 @@ TABLE_END = "<!-- fin de la tabla generada -->"
 
 def _exercise_order(number: str) -> list[int]:
     """Clave para ordenar «1.10» después de «1.9»: los números de sus partes."""
-    return [int(part) for part in number.split(".")]
+    return [int(part) for part in number.rstrip("\\*").split(".")]
 
 
 def instructor_table(students: dict[Path, nbformat.NotebookNode]) -> str:
-    """La tabla de la guía para docentes: enlaces a la edición para estudiantes y ejercicios."""
+    """La tabla de la guía para docentes: enlaces a la edición para estudiantes y ejercicios.
+
+    Un asterisco (escapado para MyST) marca los ejercicios comprobados que además hacen
+    preguntas abiertas.
+    """
+    from cnnlab.checks import EXERCISES
+
     rows = ["| capítulo | edición para estudiantes | ejercicios | con comprobación automática |",
             "| --- | --- | --- | --- |"]
     for path, nb in students.items():
         meta = nb.metadata["cnnlab"]
         numbers = sorted(meta["exercises"].values(), key=_exercise_order)
-        checked = sorted((meta["exercises"][label] for label in meta["checked_exercises"]),
-                         key=_exercise_order)
+        checked = sorted((meta["exercises"][label] + ("\\*" if EXERCISES[label].asks_more else "")
+                          for label in meta["checked_exercises"]), key=_exercise_order)
         rows.append(f"| {{doc}}`{path.stem}` | [abrir en Colab]({colab_url('estudiante/' + path.name.replace('.md', '.ipynb'))}) "
                     f"| {', '.join(numbers) or '—'} | {', '.join(checked) or 'ninguno'} |")
     return "\n".join(rows)

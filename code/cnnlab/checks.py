@@ -27,12 +27,21 @@ class Exercise:
 
     ``template`` es la celda de respuesta que ve el estudiante (con ``...`` donde va su
     respuesta); ``checker`` recibe la respuesta y devuelve ``(aprobada, mensaje)``; puede
-    lanzar :class:`Feedback` con un mensaje para el estudiante.
+    lanzar :class:`Feedback` con un mensaje para el estudiante. ``asks_more`` dice si el
+    enunciado pregunta además algo abierto (un «¿por qué?») que la comprobación no califica.
     """
 
     label: str
     template: str
     checker: Callable[[Any], tuple[bool, str]]
+    asks_more: bool = False
+
+
+#: Cómo empieza el mensaje de una respuesta sin completar (``tools/grade.py`` lo reconoce).
+PENDING_PREFIX = "Falta tu respuesta"
+#: El mensaje entero (``where`` precisa dónde falta).
+PENDING = (PENDING_PREFIX + "{where}: sustituye los ... (puntos suspensivos) de la celda de "
+           "respuesta y vuelve a ejecutarla.")
 
 
 class Feedback(Exception):
@@ -42,13 +51,13 @@ class Feedback(Exception):
 EXERCISES: dict[str, Exercise] = {}
 
 
-def register(label: str, template: str):
-    """Decorador: registra el comprobador del ejercicio ``label``."""
+def register(label: str, template: str, asks_more: bool = False):
+    """Decorador: registra el comprobador del ejercicio ``label`` (ver :class:`Exercise`)."""
 
     def wrap(checker: Callable[[Any], tuple[bool, str]]):
         if label in EXERCISES:
             raise ValueError(f"El ejercicio {label!r} ya tiene comprobador.")
-        EXERCISES[label] = Exercise(label, template.strip(), checker)
+        EXERCISES[label] = Exercise(label, template.strip(), checker, asks_more)
         return checker
 
     return wrap
@@ -76,8 +85,7 @@ def check(label: str, answer: Any) -> bool:
         feedback = f"No hay comprobación para el ejercicio {label!r}. Ejercicios con comprobación: {known}."
         passed = False
     elif answer is Ellipsis or answer is None:
-        passed, feedback = False, ("Todavía no hay respuesta: sustituye los ``...`` de la celda "
-                                   "de respuesta y vuelve a ejecutarla.")
+        passed, feedback = False, PENDING.format(where="")
     else:
         try:
             passed, feedback = exercise.checker(answer)
@@ -87,6 +95,8 @@ def check(label: str, answer: Any) -> bool:
             passed, feedback = False, ("La respuesta no tiene la forma esperada "
                                        f"({type(error).__name__}: {error}). Revisa la celda de "
                                        "respuesta: " + exercise.template.splitlines()[0])
-    print(("✓ Correcto. " if passed else "✗ Todavía no. ") + feedback)
+    mark = ("✓ Correcto. " if passed else
+            "✗ " if feedback.startswith(PENDING_PREFIX) else "✗ Todavía no. ")
+    print(mark + feedback)
     _record(label, bool(passed), feedback)
     return bool(passed)

@@ -23,17 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from cnnlab.checks import Feedback, register
+from cnnlab.checks import PENDING, Feedback, register
 from cnnlab.glue import thousands
 from cnnlab.scratch.convolution import conv2d
 
 Verdict = tuple[bool, str]
 
 # ------------------------------------------------------------------ utilidades comunes
-
-_PENDING = ("Todavía no hay respuesta{where}: sustituye los ``...`` de la celda de respuesta "
-            "y vuelve a ejecutarla.")
-
 
 def _describe(value: Any) -> str:
     """Una descripción corta de un valor para los mensajes (sin volcar objetos enormes)."""
@@ -62,8 +58,7 @@ def _fields(answer: Any, keys: tuple[Any, ...]) -> dict[Any, Any]:
                        f"se esperaba un diccionario con solo las claves de la plantilla, {form}.")
     pending = [k for k in keys if _has_ellipsis(answer[k])]
     if pending:
-        where = " completa (faltan " + ", ".join(repr(k) for k in pending) + ")"
-        raise Feedback(_PENDING.format(where=where))
+        raise Feedback(PENDING.format(where=" en " + ", ".join(repr(k) for k in pending)))
     return dict(answer)
 
 
@@ -184,10 +179,13 @@ def _call(function: Any, args: tuple[Any, ...], signature: str) -> Any:
         raise Feedback(f"Se esperaba una función {signature} y llegó un valor de tipo "
                        f"{type(function).__name__} ({_describe(function)}).")
     try:
+        parameters = inspect.signature(function).parameters
         inspect.signature(function).bind(*args)
-    except TypeError as error:
-        raise Feedback(f"No se pudo llamar a tu función como {signature}: {error}. Revisa sus "
-                       "argumentos.") from None
+    except TypeError:
+        n = len(parameters)
+        raise Feedback(f"Tu función recibe {n} argumento{'' if n == 1 else 's'} y la comprobación "
+                       f"la llama con {len(args)}, como {signature}. Deja la primera línea de la "
+                       "plantilla (el def) como estaba.") from None
     except ValueError:  # sin firma que inspeccionar (algunas funciones de C): se prueba igual
         pass
     try:
@@ -198,7 +196,7 @@ def _call(function: Any, args: tuple[Any, ...], signature: str) -> Any:
         raise Feedback(f"Tu función lanzó un error al llamarla como {signature}: "
                        f"{type(error).__name__}: {error}") from None
     if result is None or result is Ellipsis:
-        raise Feedback(_PENDING.format(where=" (tu función devuelve None)")
+        raise Feedback(PENDING.format(where=" (tu función devuelve None)")
                        + " Recuerda terminar la función con return.")
     return result
 
@@ -349,7 +347,7 @@ _KERNEL_SIGNATURE = "f(W1, b1, W2, b2) -> (K, bias)"
 
 def _compose_kernels(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray,
                      b2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """El núcleo y el sesgo de la convolución única equivalente (para diagnosticar errores)."""
+    """El kernel y el sesgo de la convolución única equivalente (para diagnosticar errores)."""
     kh, kw = W1.shape[:2]
     K = np.zeros((kh + 2 * (W2.shape[0] - 1), kw + 2 * (W2.shape[1] - 1), W1.shape[2], W2.shape[3]))
     for r in range(W2.shape[0]):
@@ -363,7 +361,7 @@ def _compose_kernels(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray,
 # devuelve la pareja (K, bias) de la convolución 8×8 con paso 4 equivalente; K: (8, 8, 3, 20).
 def respuesta(W1, b1, W2, b2):
     ...
-''')
+''', asks_more=True)
 def check_sinact_kernel(function: Any) -> Verdict:
     """Comprueba con convoluciones NumPy que ``(K, bias)`` reproduce las dos convoluciones."""
     rng = np.random.default_rng(2024)
@@ -373,7 +371,7 @@ def check_sinact_kernel(function: Any) -> Verdict:
     if isinstance(result, (str, bytes, Mapping)) or not hasattr(result, "__len__") or len(result) != 2:
         raise Feedback("Tu función debe devolver una pareja (K, bias), por ejemplo con "
                        f"«return K, bias»; devolvió {_describe(result)}.")
-    K = _array(result[0], "El núcleo K", (8, 8, 3, 20))
+    K = _array(result[0], "El kernel K", (8, 8, 3, 20))
     bias = _array(result[1], "El sesgo bias", (20,))
 
     x = rng.normal(size=(2, 20, 20, 3))
@@ -385,11 +383,11 @@ def check_sinact_kernel(function: Any) -> Verdict:
     kernel_ok = np.allclose(K, K_ref, rtol=1e-4, atol=1e-6)
     if kernel_ok:
         if np.allclose(bias, b2):
-            return False, ("El núcleo está bien, pero el sesgo no: b1 se suma antes de la segunda "
+            return False, ("El kernel está bien, pero el sesgo no: b1 se suma antes de la segunda "
                            "convolución, así que también pasa por sus pesos.")
-        return False, ("El núcleo está bien, pero el sesgo no: piensa qué le hace la segunda "
+        return False, ("El kernel está bien, pero el sesgo no: piensa qué le hace la segunda "
                        "convolución a una entrada constante igual a b1.")
-    return False, ("El núcleo K no reproduce las dos convoluciones. Piensa qué píxel de la entrada "
+    return False, ("El kernel K no reproduce las dos convoluciones. Piensa qué píxel de la entrada "
                    "multiplica el peso W1[a] cuando la segunda convolución usa su peso W2[b] "
                    "(con pasos 2 y 2), y suma sobre los 10 canales intermedios.")
 
@@ -398,9 +396,9 @@ def check_sinact_kernel(function: Any) -> Verdict:
 
 
 def _receptive_field(layers: list[tuple[int, int]]) -> int:
-    """Lado del campo receptivo de una pila de capas ``(núcleo, paso)``.
+    """Lado del campo receptivo de una pila de capas ``(kernel, paso)``.
 
-    Cada capa suma ``(núcleo − 1) · salto``, donde el salto es el producto de los pasos de
+    Cada capa suma ``(kernel − 1) · salto``, donde el salto es el producto de los pasos de
     las capas anteriores.
     """
     field, jump = 1, 1
@@ -475,11 +473,12 @@ _BN_MOMENTUM = 0.99  # el de Keras y el de cnnlab.scratch.normalization.BatchNor
 
 
 @register("ej-bn-inferencia", '''
-# Con BatchNorm(3) recién creada (γ = 1, β = 0, momentum 0.99) y lotes de media 5 y desviación 2:
-# la salida para un lote de una sola imagen normalizado con las estadísticas de ese mismo lote,
-# y la media móvil tras 5 y tras 200 pasos de entrenamiento (un número o un valor por canal).
+# Con BatchNorm(3) recién creada (γ = 1, β = 0, momentum 0.99) y lotes de vectores de 3 valores
+# (forma (N, 3), como tras una capa densa) con media 5 y desviación 2: la salida para un lote de
+# un solo vector normalizado con las estadísticas de ese mismo lote, y la media móvil tras 5 y
+# tras 200 pasos de entrenamiento (un número o un valor por canal).
 respuesta = {"salida_con_el_lote": ..., "media_movil_5_pasos": ..., "media_movil_200_pasos": ...}
-''')
+''', asks_more=True)
 def check_bn_inferencia(answer: Any) -> Verdict:
     """Con un lote de tamaño 1 la salida es β; la media móvil sigue ``5 · (1 − 0.99^pasos)``."""
     a = _fields(answer, ("salida_con_el_lote", "media_movil_5_pasos", "media_movil_200_pasos"))
@@ -488,8 +487,8 @@ def check_bn_inferencia(answer: Any) -> Verdict:
     after200 = _values(a["media_movil_200_pasos"], "«media_movil_200_pasos»")
     review = _Review()
     review.expect("salida_con_el_lote", bool(np.all(np.abs(output) < 1e-6)),
-                  "con una sola imagen, ¿cuánto valen la media y la varianza del lote en cada "
-                  "canal, y qué queda tras restar esa media?")
+                  "con un solo vector por lote, ¿cuánto valen la media y la varianza del lote "
+                  "en cada canal, y qué queda tras restar esa media?")
 
     def moving(key: str, values: np.ndarray, steps: int, tolerance: float) -> None:
         expected = 5.0 * (1.0 - _BN_MOMENTUM ** steps)
@@ -507,7 +506,8 @@ def check_bn_inferencia(answer: Any) -> Verdict:
 
     moving("media_movil_5_pasos", after5, 5, 0.06)
     moving("media_movil_200_pasos", after200, 200, 0.2)
-    return review.verdict("Con una sola imagen la salida es β para cualquier entrada, y la media "
+    return review.verdict("Con un solo vector por lote la salida es β para cualquier entrada (tras "
+                          "una convolución no: cada canal aún tiene H·W valores), y la media "
                           "móvil tarda cientos de pasos en acercarse a 5.", 3)
 
 
@@ -557,7 +557,7 @@ _DROPOUT_SIGNATURE = "f(x, rate, training, rng)"
 # rate (sin escalar); en inferencia multiplica por 1 − rate. Devuelve un arreglo como x.
 def respuesta(x, rate, training, rng):
     ...
-''')
+''', asks_more=True)
 def check_dropout_clasico(function: Any) -> Verdict:
     """Prueba la función con un ``rng`` de NumPy: fracción anulada, valores sin escalar e inferencia."""
     rng = np.random.default_rng(11)
@@ -621,7 +621,7 @@ def _cifar10_params(version: int) -> int:
 # Escribe el número total de parámetros de cada versión de la red (de la 1 a la 5).
 # (Cuál es la más cara por época y si compensa se contesta aparte, con tus medidas.)
 respuesta = {1: ..., 2: ..., 3: ..., 4: ..., 5: ...}
-''')
+''', asks_more=True)
 def check_comp_coste(answer: Any) -> Verdict:
     """Solo la parte objetiva: los parámetros de las cinco versiones."""
     if isinstance(answer, Mapping) and all(isinstance(k, str) and k.strip().isdigit() for k in answer):
@@ -651,10 +651,10 @@ def check_comp_coste(answer: Any) -> Verdict:
 
 
 @register("ej-filtros-primera", '''
-# Escribe la forma del arreglo de pesos (el núcleo) de la segunda convolución de la versión 5
+# Escribe la forma del arreglo de pesos (el kernel) de la segunda convolución de la versión 5
 # y el número de parámetros de esa capa (pesos y sesgos).
 respuesta = {"forma": ..., "parametros": ...}
-''')
+''', asks_more=True)
 def check_filtros_primera(answer: Any) -> Verdict:
     """La segunda convolución de la versión 5: 32 filtros 3×3 sobre 32 canales."""
     a = _fields(answer, ("forma", "parametros"))
@@ -665,14 +665,14 @@ def check_filtros_primera(answer: Any) -> Verdict:
         if shape == (3, 3, 3, 32):
             hint = "esa es la forma de la primera convolución, que ve los 3 canales de la imagen."
         elif shape[:2] != (3, 3):
-            hint = "el núcleo es (alto, ancho, canales de entrada, filtros) y los filtros son de 3×3."
+            hint = "el kernel es (alto, ancho, canales de entrada, filtros) y los filtros son de 3×3."
         else:
             hint = ("¿cuántos canales recibe la segunda convolución? Es uno por cada filtro de la "
                     "primera.")
         review.expect("forma", False, hint)
     expected = _conv_params(3, 32, 32)
     review.value("parametros", params, expected,
-                 "multiplica las cuatro dimensiones del núcleo y suma un sesgo por filtro.",
+                 "multiplica las cuatro dimensiones del kernel y suma un sesgo por filtro.",
                  {_conv_params(3, 32, 32, bias=False): "te faltan los sesgos, uno por filtro.",
                   _conv_params(3, 3, 32): "ese es el número de la primera convolución."})
     return review.verdict(f"Pesos de forma (3, 3, 32, 32) y {expected} parámetros.", 2)
@@ -785,9 +785,9 @@ def _resnet18_params(num_classes: int = 1000) -> int:
 
 
 @register("ej-hist-macs", '''
-# Parámetros (con sesgos) y multiplicaciones-sumas por imagen (sin sesgos) de cada capa.
+# Parámetros (con sesgos) y multiplicaciones-suma por imagen (sin sesgos) de cada capa.
 respuesta = {"densa_parametros": ..., "densa_macs": ..., "conv_parametros": ..., "conv_macs": ...}
-''')
+''', asks_more=True)
 def check_hist_macs(answer: Any) -> Verdict:
     """Densa 4096→4096 frente a convolución 3×3 de 256→256 canales sobre 56×56."""
     a = _fields(answer, ("densa_parametros", "densa_macs", "conv_parametros", "conv_macs"))
@@ -999,7 +999,7 @@ def check_vit_secuencia(answer: Any) -> Verdict:
 # Para el ViT del capítulo con parches de 8×8: tokens (con [CLS]), valores por parche aplanado,
 # entradas de la matriz de atención de una cabeza y número total de parámetros del modelo.
 respuesta = {"tokens": ..., "valores_por_parche": ..., "entradas_atencion": ..., "parametros": ...}
-''')
+''', asks_more=True)
 def check_vit_parche(answer: Any) -> Verdict:
     """``vit.small_vit(patch_size=8, dim=64, depth=4, num_heads=4, mlp_dim=128)`` sobre 32×32."""
     a = _fields(answer, ("tokens", "valores_por_parche", "entradas_atencion", "parametros"))
