@@ -116,11 +116,14 @@ def test_open_questions_of_checked_exercises_get_their_own_answer_cell(editions)
     seen = 0
     for chapter in NOTEBOOKS:
         student = editions["estudiante"][chapter]
-        text = "\n".join(c.source for c in student.cells)
+        markdown = [c.source for c in student.cells if c.cell_type == "markdown"]
         numbers = student.metadata["cnnlab"]["exercises"]
         for label in student.metadata["cnnlab"]["checked_exercises"]:
-            cell = f"**Tu respuesta a las preguntas abiertas del ejercicio {numbers[label]}**"
-            assert (cell in text) == EXERCISES[label].asks_more, (chapter.stem, label)
+            start = f"**Tu respuesta a las preguntas abiertas del ejercicio {numbers[label]}**"
+            # en una celda propia: el estudiante escribe ahí sin tocar el enunciado siguiente
+            alone = [s for s in markdown if s.startswith(start) and "\n" not in s]
+            assert bool(alone) == EXERCISES[label].asks_more, (chapter.stem, label)
+            assert not any(start in s and not s.startswith(start) for s in markdown)
             seen += EXERCISES[label].asks_more
     assert seen == sum(e.asks_more for e in EXERCISES.values()) > 0
 

@@ -511,8 +511,8 @@ LAUNCH_NOTE = ("> **Los números de este texto** salen de la ejecución completa
                "cuaderno, tus números serán otros: sin GPU corre en modo rápido, con menos "
                "datos y épocas, y aun en modo completo cambian con el hardware.")
 #: La nota de un capítulo cuyo código no depende del modo ni entrena (hoy, el de historia).
-LAUNCH_NOTE_SAME = ("> **Los números de este texto** salen de la ejecución publicada en la "
-                    "[web del libro]({url}). Este capítulo no entrena nada y hace lo mismo en "
+LAUNCH_NOTE_SAME = ("> **Los números de este texto** salen de la ejecución completa publicada "
+                    "en la [web del libro]({url}). Este capítulo no entrena nada y hace lo mismo en "
                     "modo rápido y en modo completo: si ejecutas el cuaderno, obtendrás los "
                     "mismos números en cualquier máquina.")
 #: Lo que hace que un capítulo dependa del modo o del azar del entrenamiento.
@@ -574,15 +574,19 @@ class Writer:
 
     def __init__(self) -> None:
         self.cells: list[nbformat.NotebookNode] = []
+        self._sealed = False  # la última celda de Markdown no admite más texto
 
-    def md(self, text: str) -> None:
+    def md(self, text: str, alone: bool = False) -> None:
+        """Añade Markdown; ``alone`` lo deja en una celda propia (una celda de respuesta)."""
         text = text.strip("\n")
         if not text:
             return
-        if self.cells and self.cells[-1].cell_type == "markdown":
+        if (self.cells and self.cells[-1].cell_type == "markdown" and not self._sealed
+                and not alone):
             self.cells[-1].source += "\n\n" + text
         else:
             self.cells.append(nbformat.v4.new_markdown_cell(text))
+        self._sealed = alone
 
     def code(self, source: str) -> None:
         if source.strip():
@@ -640,10 +644,11 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
                              f"check({piece.label!r}, {variable})")
                     if exercise.asks_more:
                         out.md(f"**Tu respuesta a las preguntas abiertas del ejercicio {number}** "
-                               "(la comprobación de arriba no las califica): *(escribe aquí)*")
+                               "(la comprobación de arriba no las califica): *(escribe aquí)*",
+                               alone=True)
                 else:
                     out.md(f"**Tu respuesta al ejercicio {number}:** *(escribe aquí; si el "
-                           "ejercicio pide código, usa la celda de abajo)*")
+                           "ejercicio pide código, usa la celda de abajo)*", alone=True)
                     out.code(f"# Tu código para el ejercicio {number} (si lo pide)")
         elif piece.kind == "solution":
             number = ctx.exercises.get(piece.label)
@@ -719,7 +724,8 @@ def instructor_table(students: dict[Path, nbformat.NotebookNode]) -> str:
     for path, nb in students.items():
         meta = nb.metadata["cnnlab"]
         numbers = sorted(meta["exercises"].values(), key=_exercise_order)
-        checked = sorted((meta["exercises"][label] + ("\\*" if EXERCISES[label].asks_more else "")
+        checked = sorted((meta["exercises"][label]
+                          + ("\\*" if label in EXERCISES and EXERCISES[label].asks_more else "")
                           for label in meta["checked_exercises"]), key=_exercise_order)
         rows.append(f"| {{doc}}`{path.stem}` | [abrir en Colab]({colab_url('estudiante/' + path.name.replace('.md', '.ipynb'))}) "
                     f"| {', '.join(numbers) or '—'} | {', '.join(checked) or 'ninguno'} |")
