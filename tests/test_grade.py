@@ -248,7 +248,10 @@ def test_exercise_column_is_the_number_or_else_the_label():
 
 
 def test_no_answer_prefix_matches_the_checks_feedback():
-    assert grade.NO_ANSWER_PREFIX == "Falta tu respuesta"
+    from cnnlab import checks
+
+    assert checks.PENDING.startswith(grade.NO_ANSWER_PREFIX)
+    assert grade.NO_ANSWER_PREFIX == checks.PENDING_PREFIX
     log = {"ej-prueba": {"exercise": "ej-prueba", "passed": False,
                          "feedback": "Falta tu respuesta: sustituye los ... de la celda."}}
     [row] = grade.classify("ana", ["ej-prueba"], notebook(), grade.Execution(log=log), 300)
