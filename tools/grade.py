@@ -42,7 +42,8 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import nbformat
 
@@ -216,16 +217,25 @@ def expected_exercises(nb: nbformat.NotebookNode, chapter_labels: list[str] | No
     return list(chapter_labels) if chapter_labels else None
 
 
+def check_calls(nb: nbformat.NotebookNode) -> Iterator[tuple[int, str, str | None]]:
+    """Cada llamada a ``check`` en una celda de código: (posición desde 0, etiqueta, variable).
+
+    ``variable`` es el nombre pasado como respuesta (``respuesta_7_2``), o ``None`` si no es
+    un nombre.
+    """
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") == "code":
+            for call in CHECK_CALL_RE.finditer(cell.get("source", "")):
+                yield index, call.group("label"), call.group("variable")
+
+
 def check_cells(nb: nbformat.NotebookNode) -> dict[str, list[int]]:
     """Para cada ejercicio, las posiciones (desde 0) de las celdas de código que llaman a ``check``."""
     cells: dict[str, list[int]] = {}
-    for index, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
-            continue
-        for call in CHECK_CALL_RE.finditer(cell.get("source", "")):
-            positions = cells.setdefault(call.group("label"), [])
-            if index not in positions:
-                positions.append(index)
+    for index, label, _ in check_calls(nb):
+        positions = cells.setdefault(label, [])
+        if index not in positions:
+            positions.append(index)
     return cells
 
 
@@ -255,22 +265,18 @@ def cell_roles(nb: nbformat.NotebookNode,
     cells = nb.get("cells", [])
     roles: dict[int, tuple[str, str]] = {}
     answers: dict[int, tuple[str, str]] = {}
-    for index, cell in enumerate(cells):
-        if cell.get("cell_type") != "code":
+    for index, label, variable in check_calls(nb):
+        if labels is not None and label not in labels:
             continue
-        for call in CHECK_CALL_RE.finditer(cell.get("source", "")):
-            if labels is not None and call.group("label") not in labels:
-                continue
-            roles.setdefault(index, ("comprobación", call.group("label")))
-            variable = call.group("variable")
-            if not variable:
-                continue
-            binding = re.compile(BINDING_RE.replace("{name}", re.escape(variable)), re.MULTILINE)
-            for previous in range(index - 1, -1, -1):
-                other = cells[previous]
-                if other.get("cell_type") == "code" and binding.search(other.get("source", "")):
-                    answers.setdefault(previous, ("respuesta", call.group("label")))
-                    break
+        roles.setdefault(index, ("comprobación", label))
+        if not variable:
+            continue
+        binding = re.compile(BINDING_RE.replace("{name}", re.escape(variable)), re.MULTILINE)
+        for previous in range(index - 1, -1, -1):
+            other = cells[previous]
+            if other.get("cell_type") == "code" and binding.search(other.get("source", "")):
+                answers.setdefault(previous, ("respuesta", label))
+                break
     return {**answers, **roles}
 
 

@@ -179,15 +179,17 @@ def _call(function: Any, args: tuple[Any, ...], signature: str) -> Any:
         raise Feedback(f"Se esperaba una función {signature} y llegó un valor de tipo "
                        f"{type(function).__name__} ({_describe(function)}).")
     try:
-        parameters = inspect.signature(function).parameters
-        inspect.signature(function).bind(*args)
+        spec = inspect.signature(function)
+    except (TypeError, ValueError):  # sin firma que inspeccionar (algunas de C): se prueba igual
+        spec = None
+    try:
+        if spec is not None:
+            spec.bind(*args)
     except TypeError:
-        n = len(parameters)
+        n = len(spec.parameters)
         raise Feedback(f"Tu función recibe {n} argumento{'' if n == 1 else 's'} y la comprobación "
                        f"la llama con {len(args)}, como {signature}. Deja la primera línea de la "
                        "plantilla (el def) como estaba.") from None
-    except ValueError:  # sin firma que inspeccionar (algunas funciones de C): se prueba igual
-        pass
     try:
         result = function(*args)
     except Feedback:
