@@ -1,7 +1,8 @@
-"""Compilar y entrenar con los ajustes de la clase, con un registro de una línea por época.
+"""Compilar y entrenar con los ajustes de la escalera, con un registro de una línea por época.
 
-Ajustes de la clase: Adam con sus valores por omisión, lotes de 32, entropía cruzada
-categórica dispersa y exactitud como métrica. Como en la clase, el conjunto de prueba
+Ajustes: Adam con sus valores por omisión (lo elige el libro: las diapositivas no muestran
+cómo se compiló la escalera), lotes de 32 como en la clase, entropía cruzada categórica
+dispersa y exactitud como métrica. Como en la clase, el conjunto de prueba
 se usa también como validación (por eso la exactitud de validación final coincide con la
 de prueba).
 """
@@ -96,7 +97,8 @@ class EpochLog(keras.callbacks.Callback):
 
 def compile_model(model: keras.Model, learning_rate: float = 0.001,
                   steps_per_execution: int = 1) -> keras.Model:
-    """Compila como en la clase: Adam, entropía cruzada categórica dispersa, exactitud.
+    """Compila con los ajustes de la escalera: Adam (lo elige el libro), entropía cruzada
+    categórica dispersa y exactitud.
 
     ``steps_per_execution`` agrupa varios pasos por llamada al backend: la matemática es la
     misma (un paso de Adam por lote), solo cambia cuántas veces vuelve el control a Python.
