@@ -9,10 +9,11 @@ from pybtex.plugin import find_plugin, register_plugin
 from conftest import ROOT
 
 
-def test_thin_thousands_only_touches_bare_integers_of_five_digits_or_more():
+def test_thin_thousands_only_touches_bare_integers_of_four_digits_or_more():
     assert espanol.thin_thousands("23587712") == "23\u202f587\u202f712"
     assert espanol.thin_thousands("-12345") == "-12\u202f345"
-    for same in ("2000", "0.9868", "12 345", "v5", "", "1e-05"):
+    assert espanol.thin_thousands("1563") == "1\u202f563"
+    for same in ("563", "0.9868", "1563.5", "12 345", "v5", "", "1e-05"):
         assert espanol.thin_thousands(same) == same
 
 
@@ -55,3 +56,33 @@ def test_bibliography_is_spanish_with_author_year_labels():
     first = [e.label.split(",")[0].split(" ")[0].lower() for e in entries]
     assert first == sorted(first)  # ordenada por el apellido del primer autor
     assert find_plugin("pybtex.style.labels", "autor_anio") is espanol.AuthorYearLabels
+
+
+_QUANTITY = re.compile(r"(?<![\d.,\-/\w\\])\d{4,}(?![\d\w]|[.,]\d)")
+
+
+def _prose_lines(path):
+    """Las líneas de prosa de un capítulo: sin celdas de código ni etiquetas ``(…)=``."""
+    inside = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("```{code-cell}"):
+            inside = True
+        elif inside:
+            inside = line != "```"
+        elif not re.fullmatch(r"\(.*\)=", line.strip()):
+            yield number, re.sub(r"`[^`]*`", "", line)  # el código en línea no cuenta
+
+
+def test_prose_writes_quantities_with_thin_space_thousands():
+    """Una cantidad de cuatro cifras o más lleva espacio fino (``1 563``, ``$1\\,216$``), como
+    las salidas (:func:`cnnlab.glue.thousands`) y los valores pegados. Quedan sin espacio los
+    años y las formas de tensores escritas juntas (``5×5×2048``), como las imprime Keras."""
+    bad = []
+    for path in sorted((ROOT / "book").glob("*.md")):
+        for number, line in _prose_lines(path):
+            for m in _QUANTITY.finditer(line):
+                year = len(m.group()) == 4 and 1900 <= int(m.group()) <= 2030
+                shape = "×" in line[max(0, m.start() - 1):m.end() + 1]
+                if not (year or shape):
+                    bad.append(f"{path.name}:{number}: {m.group()}")
+    assert not bad, "cantidades sin espacio fino de miles: " + ", ".join(bad)

@@ -182,11 +182,13 @@ class SpanishAuthorYear(AuthorYearReferenceStyle):
 
 # ------------------------------------------------------ miles y signo menos
 
-_BARE_INTEGER = re.compile(r"-?\d{5,}")
+#: Desde cuatro cifras, como :func:`cnnlab.glue.thousands` y la prosa («1 563 pasos»). Un año
+#: pegado también llevaría espacio: los años se escriben en la prosa (ningún capítulo pega uno).
+_BARE_INTEGER = re.compile(r"-?\d{4,}")
 
 
 def thin_thousands(text: str) -> str:
-    """«23587712» → «23 587 712»; cualquier otro texto (decimales, años, palabras) no cambia.
+    """«23587712» → «23 587 712», «1563» → «1 563»; otro texto (decimales, palabras) no cambia.
 
     El formato es el de :func:`cnnlab.glue.thousands`, el mismo que usan los capítulos.
     """
