@@ -23,7 +23,17 @@ def test_pasted_text_uses_the_minus_sign_only_for_negative_numbers():
     assert espanol.pasted_text("versión 3, -3.4; versión 4, +0.6") == (
         "versión 3, \u22123.4; versión 4, +0.6")
     assert espanol.pasted_text("(-0.0091)") == "(\u22120.0091)"
-    for same in ("1e-05", "2012-2015", "B0-B7", "pre-entrenada", "0.5", "- 3"):
+    for same in ("2012-2015", "B0-B7", "pre-entrenada", "0.5", "- 3"):
+        assert espanol.pasted_text(same) == same
+
+
+def test_pasted_scientific_notation_is_written_as_in_prose():
+    times = "\u00a0×\u00a010"
+    assert espanol.pasted_text("3e-06") == f"3{times}\u207b\u2076"
+    assert espanol.pasted_text("1.2e-05") == f"1.2{times}\u207b\u2075"
+    assert espanol.pasted_text("-2.4e+03") == f"\u22122.4{times}\u00b3"
+    assert espanol.pasted_text("0e+00") == "0"
+    for same in ("5bba320f9cb9e2", "e-05", "1e-05 y 2e-05", "0.0001"):
         assert espanol.pasted_text(same) == same
 
 

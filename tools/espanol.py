@@ -205,13 +205,36 @@ def typographic_minus(text: str) -> str:
     return _MINUS.sub("\u2212", text)
 
 
+#: Notación científica de Python pegada como texto: «3e-06», «1.2e-05», «0e+00».
+_SCIENTIFIC = re.compile(r"(-?\d+(?:\.\d+)?)e([+-]?\d+)")
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076"
+                                            "\u2077\u2078\u2079")
+
+
+def scientific(text: str) -> str:
+    """«3e-06» → «3 × 10⁻⁶», «1.2e-05» → «1.2 × 10⁻⁵», «0e+00» → «0»; otro texto no cambia.
+
+    Es como se escribe en la prosa (la notación de Python queda para el código y sus salidas).
+    Los espacios alrededor de «×» no se parten al final de una línea.
+    """
+    match = _SCIENTIFIC.fullmatch(text)
+    if match is None:
+        return text
+    mantissa, exponent = match.groups()
+    if float(mantissa) == 0:
+        return "0"
+    power = str(int(exponent)).translate(_SUPERSCRIPT)
+    return f"{mantissa}\u00a0×\u00a010{power}"
+
+
 def pasted_text(text: str) -> str:
-    """Lo que se ve de un valor pegado: miles con espacio fino y el signo menos tipográfico.
+    """Lo que se ve de un valor pegado: miles con espacio fino, notación científica escrita
+    como en la prosa y el signo menos tipográfico.
 
     Lo usan la web (al resolver cada ``{glue:text}``) y los cuadernos (:mod:`render`); la
     ejecución guardada no cambia.
     """
-    return typographic_minus(thin_thousands(text))
+    return typographic_minus(scientific(thin_thousands(text)))
 
 
 def _format_pasted(app, doctree, docname) -> None:
