@@ -31,6 +31,7 @@ import numpy as np
 from cnnlab import runtime
 from cnnlab import data
 from cnnlab.data import DataError
+from cnnlab.glue import thousands
 from cnnlab.validation import positive_int
 
 CLASS_NAMES = ["gato", "perro"]
@@ -171,11 +172,12 @@ def load_cats_dogs(img_size: int = 160, train_per_class: int | None = None,
         val_files, val_labels = stratified_files(val_files, val_labels, test_per_class, seed + 1)
     x_train = read_images(train_files, img_size)
     x_val = read_images(val_files, img_size)
-    detail = (f"{len(x_train)} de entrenamiento + {len(x_val)} de validación usadas como prueba, "
+    detail = (f"{thousands(len(x_train))} de entrenamiento + {thousands(len(x_val))} de "
+              "validación usadas como prueba, "
               f"a {img_size}×{img_size}; huella del contenido "
               + ("igual a la del subconjunto del tutorial" if official else "DISTINTA de la del tutorial"))
     runtime.register_dataset(runtime.DatasetRecord(
-        "Perros y gatos (cats_and_dogs_filtered, 2000 + 1000 imágenes)", source, official, detail,
+        "Perros y gatos (cats_and_dogs_filtered, 2\u202f000 + 1\u202f000 imágenes)", source, official, detail,
         "de contenido (SHA-256)"))
     return (x_train, train_labels), (x_val, val_labels)
 
@@ -217,7 +219,7 @@ def pet_images_files(folder: Path, validation_fraction: float = 0.2,
             part[1].extend([label] * len(idx))
     runtime.register_dataset(runtime.DatasetRecord(
         "Perros y gatos (PetImages, conjunto grande)", "copia local", None,
-        f"{len(train[0])} de entrenamiento + {len(val[0])} de validación"))
+        f"{thousands(len(train[0]))} de entrenamiento + {thousands(len(val[0]))} de validación"))
     return ((train[0], np.asarray(train[1], np.int32)), (val[0], np.asarray(val[1], np.int32)))
 
 
