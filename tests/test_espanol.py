@@ -9,11 +9,12 @@ from pybtex.plugin import find_plugin, register_plugin
 from conftest import ROOT
 
 
-def test_thin_thousands_only_touches_bare_integers_of_four_digits_or_more():
+def test_thin_thousands_only_touches_bare_numbers_of_four_integer_digits_or_more():
     assert espanol.thin_thousands("23587712") == "23\u202f587\u202f712"
     assert espanol.thin_thousands("-12345") == "-12\u202f345"
     assert espanol.thin_thousands("1563") == "1\u202f563"
-    for same in ("563", "0.9868", "1563.5", "12 345", "v5", "", "1e-05"):
+    assert espanol.thin_thousands("3008.0") == "3\u202f008.0"
+    for same in ("563", "0.9868", "563.25", "12 345", "v5", "", "1e-05", "1.2.3"):
         assert espanol.thin_thousands(same) == same
 
 

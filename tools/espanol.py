@@ -5,9 +5,10 @@
   autor-año («Srivastava et al., 2014») iguales a las citas del texto.
 * **Citas en el texto** (``bibtex_reference_style: autor_anio``): autor-año entre
   paréntesis con «y» entre dos autores.
-* **Miles con espacio fino**: un entero pegado de cinco cifras o más («23587712») se
-  escribe «23 587 712» (espacio fino, U+202F), como pide la norma para el español; los de
-  cuatro cifras (años, «2000 fotos») quedan igual.
+* **Miles con espacio fino**: un número pegado con cuatro cifras enteras o más («23587712»,
+  «1563») se escribe «23 587 712», «1 563» (espacio fino, U+202F), como las salidas
+  (:func:`cnnlab.glue.thousands`) y la prosa; ningún capítulo pega un año.
+* **Notación científica**: «3e-06» pegado se escribe «3 × 10⁻⁶», como en la prosa.
 * **Búsqueda sin acentos**: el índice y la consulta se pliegan a minúsculas sin acento,
   así «activacion» encuentra «activación».
 
@@ -184,15 +185,19 @@ class SpanishAuthorYear(AuthorYearReferenceStyle):
 
 #: Desde cuatro cifras, como :func:`cnnlab.glue.thousands` y la prosa («1 563 pasos»). Un año
 #: pegado también llevaría espacio: los años se escriben en la prosa (ningún capítulo pega uno).
-_BARE_INTEGER = re.compile(r"-?\d{4,}")
+_BARE_NUMBER = re.compile(r"(-?\d{4,})(\.\d+)?")
 
 
 def thin_thousands(text: str) -> str:
-    """«23587712» → «23 587 712», «1563» → «1 563»; otro texto (decimales, palabras) no cambia.
+    """«23587712» → «23 587 712», «1563» → «1 563», «3008.5» → «3 008.5»; otro texto
+    (números de menos de cuatro cifras enteras, palabras) no cambia.
 
     El formato es el de :func:`cnnlab.glue.thousands`, el mismo que usan los capítulos.
     """
-    return thousands(int(text)) if _BARE_INTEGER.fullmatch(text) else text
+    match = _BARE_NUMBER.fullmatch(text)
+    if match is None:
+        return text
+    return thousands(int(match.group(1))) + (match.group(2) or "")
 
 
 #: Un guion que hace de signo menos: antes de una cifra, al principio o tras un espacio, un
