@@ -40,9 +40,8 @@ def patched_code(tmp_path_factory):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_each_pending_notebook_is_a_clean_full_run_of_todays_chapter(path, patched_code):
-    from cnnlab import fingerprint
-
+def test_each_pending_notebook_is_a_clean_full_run_of_todays_chapter(path, patched_code,
+                                                                     monkeypatch):
     executed = nbformat.read(path, as_version=4)
     chapter = bookcache.find_chapter(executed.metadata["cnnlab"]["chapter"])
     assert chapter.stem == path.stem
@@ -51,9 +50,8 @@ def test_each_pending_notebook_is_a_clean_full_run_of_todays_chapter(path, patch
     assert bookcache.same_programs(bookcache.read_chapter(chapter), executed), (
         f"{path.stem} cambió desde que se ejecutó en el lote: vuelve a ejecutarlo (ver "
         "pendiente/README.md) o bórralo del lote")
-    modules = bookcache.glued_value(executed, "prov_paquete_modulos")
-    digest = bookcache.glued_value(executed, "prov_paquete_huella")
-    assert fingerprint.digest(modules, patched_code) == digest, (
-        f"{path.stem} no se ejecutó con el paquete parcheado de hoy: vuelve a ejecutarlo")
+    # la misma comprobación que hará import al cerrar el lote, contra el paquete parcheado
+    monkeypatch.setattr(bookcache, "PACKAGE_ROOT", patched_code)
+    bookcache.check_same_package(executed, path.name, bookcache.python_version_of(executed))
     texts = list(bookcache.output_texts(executed))
     assert not [t for t in texts if bookcache.PRIVATE_PATH_RE.search(t)]
