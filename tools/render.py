@@ -68,7 +68,13 @@ def setup_cell_source(url: str, commit: str) -> str:
 import importlib.util, os, subprocess, sys
 CNNLAB = os.environ.get("{INSTALL_ENV}", "{spec}")
 if importlib.util.find_spec("cnnlab") is None and "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", CNNLAB], check=True)
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", CNNLAB],
+                         capture_output=True, text=True)
+    if pip.returncode != 0:
+        print(pip.stderr[-2000:])
+        raise SystemExit("No se pudo instalar cnnlab (arriba, el final del mensaje de pip): "
+                         "revisa la conexión a internet del entorno y vuelve a ejecutar la celda.")
+    importlib.invalidate_caches()
 if importlib.util.find_spec("cnnlab") is None:
     print("Falta el paquete del libro, cnnlab. Instálalo en este entorno con\\n"
           f"    %pip install \\"{{CNNLAB}}\\"\\n"
@@ -155,6 +161,8 @@ def _latex_to_text(text: str) -> str:
 
 LABEL_RE = re.compile(r"^\(([\w-]+)\)=\s*$", re.MULTILINE)
 TITLE_RE = re.compile(r"^# (.+)$", re.MULTILINE)
+#: La etiqueta de un bloque ``{exercise}`` (su primera opción, ``:label: ej-...``).
+EXERCISE_LABEL_RE = re.compile(r"^```\{exercise\}[^\n]*\n:label:[ \t]*([\w-]+)", re.MULTILINE)
 
 
 def chapter_number(path: Path) -> int:
@@ -166,13 +174,14 @@ def chapter_number(path: Path) -> int:
 
 
 def documents() -> dict[str, dict]:
-    """Para cada página de ``book/``: su título y sus etiquetas ``(etiqueta)=``."""
+    """Para cada página de ``book/``: su título y sus etiquetas (``(etiqueta)=`` y las de sus
+    ejercicios, ``:label:``, que la web también ancla)."""
     docs = {}
     for path in sorted((ROOT / "book").glob("*.md")):
         text = path.read_text(encoding="utf-8")
         title = TITLE_RE.search(text)
         docs[path.stem] = {"title": title.group(1).strip() if title else path.stem,
-                           "labels": LABEL_RE.findall(text)}
+                           "labels": LABEL_RE.findall(text) + EXERCISE_LABEL_RE.findall(text)}
     return docs
 
 
@@ -509,7 +518,10 @@ EDITIONS = ("lanzamiento", "estudiante", "clave")
 LAUNCH_NOTE = ("> **Los números de este texto** salen de la ejecución completa publicada en la "
                "[web del libro]({url}) (modo completo, todos los datos). Si ejecutas el "
                "cuaderno, tus números serán otros: sin GPU corre en modo rápido, con menos "
-               "datos y épocas, y aun en modo completo cambian con el hardware.")
+               "datos y épocas, y aun en modo completo cambian con el hardware. Con GPU (en "
+               "Colab, un entorno con GPU), el modo automático es el completo, que en algunos "
+               "capítulos tarda media hora o más; para el rápido, ejecuta "
+               "`%env CNNLAB_MODE=rapido` antes de la primera celda de código.")
 #: La nota de un capítulo cuyo código no depende del modo ni entrena (hoy, el de historia).
 LAUNCH_NOTE_SAME = ("> **Los números de este texto** salen de la ejecución completa publicada "
                     "en la [web del libro]({url}). Este capítulo no entrena nada y hace lo mismo en "
@@ -612,6 +624,14 @@ def render(path: Path, edition: str, glue: GlueStore | None = None,
         if piece.kind == "exercise":
             ctx.exercises[piece.label] = f"{ctx.number}.{len(ctx.exercises) + 1}"
 
+    # La celda de preparación va tras el texto de «## Preparación» si el capítulo lo pone
+    # justo después (en la web, esa celda está oculta y el encabezado queda antes del código).
+    for i, piece in enumerate(items[:-1]):
+        after = items[i + 1]
+        if (piece.kind == "code" and piece.text.startswith(SETUP_MARKER) and after.kind == "md"
+                and after.text.lstrip().startswith("## Preparación")):
+            items[i], items[i + 1] = after, piece
+            break
     shown = shown_code(items)
     out, solutions, checked = Writer(), [], []
     first_md = True
