@@ -43,10 +43,10 @@ student: notebooks
 key: $(STAMP)
 	$(PY) tools/bookcache.py key --out _build/clave
 
-## grade: califica los cuadernos entregados (make grade ENTREGAS=carpeta NOTAS=notas.csv [CHAPTER=capítulo] [TIMEOUT=segundos por cuaderno, 300 si se omite])
+## grade: califica los cuadernos entregados (make grade ENTREGAS=carpeta NOTAS=notas.csv [CHAPTER=capítulo] [TIMEOUT=segundos por cuaderno, 300 si se omite] [TIMEOUT_CELDA=segundos por celda])
 grade: $(STAMP)
 	@test -n "$(ENTREGAS)" || { echo "Indica la carpeta de entregas: make grade ENTREGAS=carpeta NOTAS=notas.csv"; exit 2; }
-	$(PY) tools/grade.py "$(ENTREGAS)" --out "$(or $(NOTAS),notas.csv)" $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	$(PY) tools/grade.py "$(ENTREGAS)" --out "$(or $(NOTAS),notas.csv)" $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(TIMEOUT_CELDA),--timeout-celda $(TIMEOUT_CELDA))
 
 ## status: estado de la caché capítulo a capítulo
 status: $(STAMP)

@@ -92,10 +92,15 @@ CORRECT = {
     "ej-pool-formas": {"forma_pool": (4, 4, 4), "parametros_pool": 0, "forma_conv": (4, 4, 8),
                        "parametros_conv": 296},
     # Capítulo 3
+    "ej-sinact-tanh": {"3x+1": False, "tanh": True},
     "ej-sinact-kernel": kernel_solution,
     # Capítulo 4
     "ej-prof-campo": {"campo_receptivo": 9, "parametros_densa": 8_388_736},
+    # Capítulo 5
+    "ej-aum-mnist": {"volteo_horizontal": False, "traslacion_pequena": True,
+                     "rotacion_pequena": True, "rotacion_de_180_grados": False},
     # Capítulo 6
+    "ej-bn-sesgo": {"gradiente_del_sesgo": 0, "parametro_de_bn": "beta"},
     "ej-bn-parametros": {"total": 256, "entrenables": 128, "depende_de_la_resolucion": False},
     "ej-hist-macs": {"densa_parametros": 16781312, "densa_macs": 16777216,
                      "conv_parametros": 590080, "conv_macs": 1849688064},
@@ -134,6 +139,8 @@ ALSO_CORRECT = [
                           "media_movil_200_pasos": 4.33}),
     ("ej-bn-inferencia", {"salida_con_el_lote": 0.0, "media_movil_5_pasos": bn_experiment(5, batch=8, seed=7),
                           "media_movil_200_pasos": bn_experiment(200, batch=8, seed=7)}),
+    ("ej-bn-sesgo", {"gradiente_del_sesgo": 3e-9, "parametro_de_bn": " β"}),
+    ("ej-bn-sesgo", {"gradiente_del_sesgo": 0.0, "parametro_de_bn": "Beta"}),
     ("ej-comp-coste", {"1": 15_120, "2": 15_120, "3": 591_274, "4": 591_274, "5": 592_554}),
     ("ej-hist-vgg-bloque", {"conv1": 1792, "conv2": 36_928, "densa": 102_764_544, "proporcion": 0.75}),
     ("ej-hist-phi", {"phi": 3.18, "profundidad": 1.2 ** 3.18, "anchura": 1.1 ** 3.18,
@@ -158,6 +165,13 @@ WRONG = {
                        {"forma_pool": (4, 4, 8), "parametros_pool": 296, "forma_conv": (4, 4, 8),
                         "parametros_conv": 296}],
     "ej-sinact-kernel": [kernel_without_bias_correction, kernel_wrong_placement],
+    "ej-sinact-tanh": [{"3x+1": True, "tanh": True}, {"3x+1": False, "tanh": False}],
+    "ej-aum-mnist": [{"volteo_horizontal": True, "traslacion_pequena": True,
+                      "rotacion_pequena": True, "rotacion_de_180_grados": False},
+                     {"volteo_horizontal": False, "traslacion_pequena": True,
+                      "rotacion_pequena": True, "rotacion_de_180_grados": True}],
+    "ej-bn-sesgo": [{"gradiente_del_sesgo": 1, "parametro_de_bn": "beta"},
+                    {"gradiente_del_sesgo": 0, "parametro_de_bn": "gamma"}],
     "ej-prof-campo": [{"campo_receptivo": 13, "parametros_densa": 8_388_736},
                       {"campo_receptivo": 9, "parametros_densa": 524_416}],
     "ej-hist-macs": [{"densa_parametros": 16781312, "densa_macs": 16777216,

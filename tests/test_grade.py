@@ -206,6 +206,38 @@ def test_expected_exercises_prefer_metadata_then_chapter():
     assert grade.expected_exercises(without, None) is None
 
 
+def test_a_chapter_without_checkable_exercises_is_graded_by_hand(tmp_path):
+    # Los metadatos dicen el capítulo y una lista vacía: no es un cuaderno sin identificar.
+    nb = notebook("respuesta = 42", labels=())
+    assert grade.expected_exercises(nb, None) == []
+    path = tmp_path / "ana.ipynb"
+    nbformat.write(nb, path)
+    rows = grade.grade_notebook(path, timeout=120)
+    assert [(r.student, r.exercise, r.result) for r in rows] == [("ana", "", "a mano")]
+    assert "make key" in rows[0].comment
+    assert grade.summary("ana", rows) == "ana: a mano"
+    # Sin el capítulo en los metadatos, una lista vacía no identifica nada.
+    del nb.metadata["cnnlab"]["chapter"]
+    assert grade.expected_exercises(nb, None) is None
+
+
+def test_submissions_in_subfolders_are_found_and_named_by_their_folder(tmp_path):
+    # Como una descarga de Moodle: una carpeta por estudiante, el mismo nombre de archivo.
+    for who in ("Ana Pérez_101_assignsubmission_file_", "Luis Ruiz_102_assignsubmission_file_"):
+        (tmp_path / who).mkdir()
+        nbformat.write(notebook(), tmp_path / who / "07_dropout_v5.ipynb")
+    nbformat.write(notebook(), tmp_path / "carla.ipynb")
+    (tmp_path / ".oculta").mkdir()
+    nbformat.write(notebook(), tmp_path / ".oculta" / "x.ipynb")
+    (tmp_path / "Luis Ruiz_102_assignsubmission_file_" / ".ipynb_checkpoints").mkdir()
+    nbformat.write(notebook(), tmp_path / "Luis Ruiz_102_assignsubmission_file_"
+                   / ".ipynb_checkpoints" / "07_dropout_v5-checkpoint.ipynb")
+    found = grade.find_notebooks(tmp_path)
+    assert [grade.student_name(p, tmp_path) for p in found] == [
+        "Ana Pérez_101_assignsubmission_file_/07_dropout_v5",
+        "Luis Ruiz_102_assignsubmission_file_/07_dropout_v5", "carla"]
+
+
 def test_check_cells_ignore_commented_calls():
     nb = notebook('check("ej-prueba", r)', '# check("ej-otro", r)\nx = 1',
                   "from cnnlab import checks\nchecks.check('ej-otro', r)")

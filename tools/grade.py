@@ -5,7 +5,7 @@ No es parte de ``cnnlab``: es una herramienta para el profesor. Uso::
     python tools/grade.py CARPETA --out notas.csv [--timeout 300] [--chapter 07_dropout_v5]
                                   [--mode rapido] [--timeout-celda SEGUNDOS]
 
-Cada ``*.ipynb`` de CARPETA (en orden de nombre) se ejecuta en un proceso aparte, con un
+Cada ``*.ipynb`` de CARPETA y de sus subcarpetas (en orden de ruta) se ejecuta en un proceso aparte, con un
 núcleo ``python3`` nuevo, en una carpeta temporal vacía y con ``CNNLAB_MODE=rapido`` (o el
 modo indicado). Las celdas que fallan no detienen el cuaderno. Si el cuaderno entero supera
 ``--timeout`` segundos, se detienen el proceso y el núcleo (y lo que este haya lanzado):
@@ -26,7 +26,9 @@ El CSV se escribe en UTF-8 con BOM (``utf-8-sig``), así Excel muestra bien las 
 
 Los ejercicios esperados son los de los metadatos del cuaderno
 (``metadata["cnnlab"]["checked_exercises"]``); si se perdieron, los ejercicios con
-comprobación del capítulo ``--chapter``.
+comprobación del capítulo ``--chapter``. Un capítulo sin ejercicios comprobables da una
+sola fila, «a mano». El estudiante es el nombre del archivo o, en una subcarpeta, su ruta
+relativa sin ``.ipynb``.
 """
 
 from __future__ import annotations
@@ -59,8 +61,9 @@ NOT_RUN = "sin ejecutar"
 TIMED_OUT = "tiempo agotado"
 UNREADABLE = "cuaderno ilegible"
 UNIDENTIFIED = "sin identificar"
+MANUAL = "a mano"
 #: Los resultados posibles, en el orden del resumen.
-RESULTS = (CORRECT, WRONG, NO_ANSWER, NOT_RUN, TIMED_OUT, UNREADABLE, UNIDENTIFIED)
+RESULTS = (CORRECT, WRONG, NO_ANSWER, NOT_RUN, TIMED_OUT, UNREADABLE, UNIDENTIFIED, MANUAL)
 #: Así empieza el mensaje de :func:`cnnlab.checks.check` cuando la respuesta sigue en ``...``.
 NO_ANSWER_PREFIX = "Falta tu respuesta"
 MODES = ("rapido", "completo", "auto")
@@ -133,10 +136,21 @@ class UnreadableNotebook(ValueError):
 
 
 def find_notebooks(folder: Path) -> list[Path]:
-    """Los ``*.ipynb`` de la carpeta, en orden de nombre (sin ocultos ni ``.ipynb_checkpoints``)."""
-    return sorted(p for p in Path(folder).glob("*.ipynb")
-                  if p.is_file() and not p.name.startswith(".")
-                  and ".ipynb_checkpoints" not in p.parts)
+    """Los ``*.ipynb`` de la carpeta y de sus subcarpetas, en orden de ruta (sin ocultos ni
+    ``.ipynb_checkpoints``): las descargas de Moodle o Classroom ponen cada entrega en una
+    carpeta con el nombre del estudiante."""
+    folder = Path(folder)
+    return sorted(p for p in folder.rglob("*.ipynb")
+                  if p.is_file() and not any(part.startswith(".")
+                                             for part in p.relative_to(folder).parts))
+
+
+def student_name(path: Path, folder: Path) -> str:
+    """Quién entregó ``path``: el nombre del archivo sin ``.ipynb`` si está en ``folder``; si
+    está en una subcarpeta, la ruta relativa sin la extensión (``Ana Pérez/07_dropout_v5``),
+    porque ahí el nombre del archivo suele ser el mismo para todos."""
+    relative = Path(path).relative_to(folder)
+    return relative.with_suffix("").as_posix()
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -207,13 +221,15 @@ def chapter_exercises(chapter: str, book_dir: Path = BOOK_DIR) -> list[str]:
 def expected_exercises(nb: nbformat.NotebookNode, chapter_labels: list[str] | None) -> list[str] | None:
     """Los ejercicios comprobables que el cuaderno debe contestar, en orden.
 
-    Primero los de ``metadata["cnnlab"]["checked_exercises"]``; si faltan, ``chapter_labels``
-    (los de ``--chapter``); si tampoco hay, ``None``: no se sabe qué cuaderno es.
+    Primero los de ``metadata["cnnlab"]["checked_exercises"]`` (una lista vacía: el capítulo
+    no tiene ninguno); si faltan, ``chapter_labels`` (los de ``--chapter``); si tampoco hay,
+    ``None``: no se sabe qué cuaderno es.
     """
     meta = nb.get("metadata", {}).get("cnnlab")
     labels = meta.get("checked_exercises") if isinstance(meta, dict) else None
-    if isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels):
-        return list(dict.fromkeys(labels))
+    if isinstance(labels, list) and all(isinstance(x, str) for x in labels):
+        if labels or meta.get("chapter"):
+            return list(dict.fromkeys(labels))
     return list(chapter_labels) if chapter_labels else None
 
 
@@ -555,9 +571,10 @@ def classify(student: str, expected: list[str], nb: nbformat.NotebookNode,
 
 def grade_notebook(path: Path, timeout: float = 300, mode: str = "rapido",
                    chapter_labels: list[str] | None = None,
-                   cell_timeout: float | None = None) -> list[Row]:
-    """Las filas del CSV de un cuaderno entregado: nunca lanza excepciones."""
-    student = Path(path).stem
+                   cell_timeout: float | None = None, student: str | None = None) -> list[Row]:
+    """Las filas del CSV de un cuaderno entregado (``student``: por omisión, el nombre del
+    archivo sin extensión); nunca lanza excepciones."""
+    student = student or Path(path).stem
     try:
         nb = read_notebook(path)
     except UnreadableNotebook as error:
@@ -570,6 +587,10 @@ def grade_notebook(path: Path, timeout: float = 300, mode: str = "rapido",
             return [Row(student, "", UNIDENTIFIED,
                         "No se puede identificar el cuaderno: sus metadatos no dicen qué "
                         f"ejercicios tiene (cnnlab.checked_exercises). {reason}")]
+        if not expected:
+            return [Row(student, "", MANUAL,
+                        "El capítulo de este cuaderno no tiene ejercicios con comprobación "
+                        "automática: lee sus respuestas en el cuaderno, con la clave (make key).")]
         execution = execute_notebook(nb, timeout, mode=mode, cell_timeout=cell_timeout)
         return classify(student, expected, nb, execution, timeout)
     except Exception as error:  # noqa: BLE001 - un cuaderno nunca detiene la tanda
@@ -580,7 +601,7 @@ def grade_notebook(path: Path, timeout: float = 300, mode: str = "rapido",
 def summary(student: str, rows: list[Row]) -> str:
     """Una línea de resumen: ``ana: 2/3 correctos · 1 sin respuesta``."""
     counts = {result: sum(r.result == result for r in rows) for result in RESULTS}
-    if counts[UNREADABLE] or counts[UNIDENTIFIED] or not any(r.exercise for r in rows):
+    if counts[UNREADABLE] or counts[UNIDENTIFIED] or counts[MANUAL] or not any(r.exercise for r in rows):
         return f"{student}: {rows[0].result if rows else NOT_RUN}"
     graded = [r for r in rows if r.exercise]
     parts = [f"{counts[CORRECT]}/{len(graded)} correctos"]
@@ -658,7 +679,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ejecuta los cuadernos entregados por los estudiantes y escribe sus "
                     "resultados en un CSV (estudiante, ejercicio, etiqueta, resultado, comentario).")
     parser.add_argument("folder", metavar="CARPETA", type=Path,
-                        help="carpeta con los cuadernos .ipynb entregados (uno por estudiante)")
+                        help="carpeta con los cuadernos .ipynb entregados (uno por estudiante; también en subcarpetas, como las descargas de Moodle o Classroom)")
     parser.add_argument("--out", required=True, type=Path, metavar="ARCHIVO.csv",
                         help="archivo CSV donde escribir las notas")
     parser.add_argument("--timeout", type=_positive, default=300, metavar="SEGUNDOS",
@@ -695,11 +716,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     rows: list[Row] = []
     for path in notebooks:
+        student = student_name(path, args.folder)
         student_rows = grade_notebook(path, args.timeout, mode=args.mode,
                                       chapter_labels=chapter_labels,
-                                      cell_timeout=args.cell_timeout)
+                                      cell_timeout=args.cell_timeout, student=student)
         rows += student_rows
-        print(summary(path.stem, student_rows), flush=True)
+        print(summary(student, student_rows), flush=True)
     write_csv(rows, args.out)
     print(f"Notas de {len(notebooks)} cuadernos en {args.out}")
     return 0

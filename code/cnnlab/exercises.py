@@ -102,6 +102,19 @@ def _flag(value: Any, what: str) -> bool:
     return bool(value)
 
 
+def _choice(value: Any, what: str, options: Mapping[str, tuple[str, ...]]) -> str:
+    """Una de las opciones de ``options`` (nombre → formas aceptadas, en minúsculas)."""
+    names = " o ".join(f'"{name}"' for name in options)
+    if not isinstance(value, str):
+        raise Feedback(f"{what} debe ser un texto entre comillas ({names}) y escribiste "
+                       f"{_describe(value)}.")
+    written = value.strip().lower()
+    for name, forms in options.items():
+        if written == name or written in forms:
+            return name
+    raise Feedback(f"{what} debe ser {names} y escribiste {_describe(value)}.")
+
+
 def _shape(value: Any, what: str, ndim: int) -> tuple[int, ...]:
     """Una forma de ``ndim`` enteros; acepta una tupla, una lista o ``(None, ...)`` con el lote."""
     example = "(" + ", ".join(["alto", "ancho", "canales", "filtros"][:ndim]) + ")" if ndim in (3, 4) else ""
@@ -358,6 +371,24 @@ def _compose_kernels(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray,
     return K, b2 + np.einsum("rsmf,m->f", W2, b1)
 
 
+@register("ej-sinact-tanh", '''
+# Tras cada convolución, ¿rompe cada activación la linealidad de la red? (True o False)
+respuesta = {"3x+1": ..., "tanh": ...}
+''', asks_more=True)
+def check_sinact_tanh(answer: Any) -> Verdict:
+    """Una activación afín no rompe la linealidad; ``tanh`` sí."""
+    a = _fields(answer, ("3x+1", "tanh"))
+    affine = _flag(a["3x+1"], "«3x+1»")
+    tanh = _flag(a["tanh"], "«tanh»")
+    review = _Review()
+    review.expect("3x+1", not affine, "escribe la composición de dos funciones de la forma "
+                  "a·x + b: ¿qué forma tiene el resultado?")
+    review.expect("tanh", tanh, "¿se puede escribir tanh(x) como a·x + b para todo x? Mira su "
+                  "gráfica lejos del 0.")
+    return review.verdict("Una activación afín deja la red afín (un clasificador lineal); tanh "
+                          "no es afín y la rompe.", 2)
+
+
 @register("ej-sinact-kernel", '''
 # Completa la función: recibe W1 (4, 4, 3, 10), b1 (10,), W2 (3, 3, 10, 20) y b2 (20,) y
 # devuelve la pareja (K, bias) de la convolución 8×8 con paso 4 equivalente; K: (8, 8, 3, 20).
@@ -441,6 +472,34 @@ def check_prof_campo(answer: Any) -> Verdict:
                           f"{thousands(expected_dense)} parámetros en la densa.", 2)
 
 
+# ------------------------------------------------------------------ Capítulo 5: aumento de datos
+
+
+@register("ej-aum-mnist", '''
+# ¿Conviene cada transformación para aumentar dígitos escritos a mano? (True o False)
+respuesta = {"volteo_horizontal": ..., "traslacion_pequena": ..., "rotacion_pequena": ...,
+             "rotacion_de_180_grados": ...}
+''', asks_more=True)
+def check_aum_mnist(answer: Any) -> Verdict:
+    """Solo las transformaciones que conservan la clase del dígito."""
+    keys = ("volteo_horizontal", "traslacion_pequena", "rotacion_pequena", "rotacion_de_180_grados")
+    a = _fields(answer, keys)
+    flags = {key: _flag(a[key], f"«{key}»") for key in keys}
+    review = _Review()
+    review.expect("volteo_horizontal", not flags["volteo_horizontal"],
+                  "dibuja un 3 o un 7 en espejo: ¿sigue siendo un dígito, y de la misma clase?")
+    review.expect("traslacion_pequena", flags["traslacion_pequena"],
+                  "mover unos píxeles un dígito no cambia cuál es, y la escritura real no "
+                  "siempre queda centrada.")
+    review.expect("rotacion_pequena", flags["rotacion_pequena"],
+                  "la gente no escribe siempre derecho: ¿cambia la clase un giro de unos grados?")
+    review.expect("rotacion_de_180_grados", not flags["rotacion_de_180_grados"],
+                  "gira 180° un 6: ¿qué dígito ves?")
+    return review.verdict("Sirven las transformaciones que conservan la clase (traslaciones y "
+                          "giros pequeños); el volteo y el giro de 180° la cambian o crean "
+                          "imágenes que no son dígitos.", 4)
+
+
 # ------------------------------------------------------------------ Capítulo 6: normalización por lotes
 
 
@@ -469,6 +528,28 @@ def check_bn_parametros(answer: Any) -> Verdict:
                   "todas las posiciones de un canal comparten la misma media, varianza, γ y β.")
     return review.verdict("256 parámetros, 128 entrenables (γ y β), sin importar el tamaño de "
                           "la entrada.", 3)
+
+
+@register("ej-bn-sesgo", '''
+# En una Conv2D seguida de BN (en entrenamiento): el gradiente de la pérdida respecto del sesgo
+# de la convolución (un número; si lo mides, 0 salvo redondeo) y el parámetro de BN que hace
+# su trabajo ("gamma" o "beta").
+respuesta = {"gradiente_del_sesgo": ..., "parametro_de_bn": ...}
+''', asks_more=True)
+def check_bn_sesgo(answer: Any) -> Verdict:
+    """BN resta la media del lote: el sesgo se cancela, su gradiente es 0, y β lo sustituye."""
+    a = _fields(answer, ("gradiente_del_sesgo", "parametro_de_bn"))
+    gradient = _number(a["gradiente_del_sesgo"], "«gradiente_del_sesgo»")
+    parameter = _choice(a["parametro_de_bn"], "«parametro_de_bn»",
+                        {"gamma": ("γ", "escala"), "beta": ("β", "desplazamiento")})
+    review = _Review()
+    review.value("gradiente_del_sesgo", gradient, 0.0,
+                 "suma b a todos los valores de un canal y resta la media del lote: ¿cuánto "
+                 "cambia la salida de BN si cambias b?", abs_=1e-4)
+    review.expect("parametro_de_bn", parameter == "beta",
+                  "el sesgo desplaza; γ escala. ¿Qué parámetro de BN desplaza cada canal?")
+    return review.verdict("La media del lote absorbe el sesgo, (x + b) − (μ + b) = x − μ: su "
+                          "gradiente es 0, y β da el desplazamiento.", 2)
 
 
 _BN_MOMENTUM = 0.99  # el de Keras y el de cnnlab.scratch.normalization.BatchNorm
