@@ -180,6 +180,22 @@ def test_myst_roles_become_links_and_text():
         ctx.markdown("{glue:text}`falta`")
 
 
+def test_math_split_across_lines_inside_an_admonition_stays_one_formula():
+    ctx = render.Context(doc="07_dropout_v5", number=7, glue=render.GlueStore({}),
+                         docs=render.documents(), cites=render.bibliography())
+    out = ctx.markdown(":::{admonition} Nota\n:class: note\n\nSon $(4 \\cdot 4 +\n1) \\cdot 10$"
+                       " parámetros y\n$x$ más.\n:::\n")
+    assert "$(4 \\cdot 4 + 1) \\cdot 10$" in out  # sin el «> » de la cita dentro del TeX
+    assert "> $x$ más." in out
+
+
+def test_an_exercise_label_is_a_link_to_the_exercise_on_the_website():
+    ctx = render.Context(doc="11_transfer_learning", number=11, glue=render.GlueStore({}),
+                         docs=render.documents(), cites=render.bibliography())
+    out = ctx.markdown("el {ref}`ejercicio 11.3 <ej-tl-fine-tune-at>` cuenta")
+    assert "[ejercicio 11.3](" in out and "11_transfer_learning.html#ej-tl-fine-tune-at)" in out
+
+
 def test_exercise_numbers_match_the_website_chapter_numbers():
     """La web numera los capítulos por su orden en _toc.yml (partes con numbered: true)."""
     import yaml

@@ -294,6 +294,8 @@ class Context:
 
     def _admonition(self, match: re.Match) -> str:
         title, body = match.group(1).strip(), match.group(3).strip("\n")
+        # Una fórmula partida en dos líneas llevaría el «> » de la cita dentro del TeX.
+        body = re.sub(r"\$[^$]+\$", lambda m: " ".join(m.group(0).split()), body)
         quoted = "\n".join(f"> {line}".rstrip() for line in body.splitlines())
         return f"> **{title}**\n>\n{quoted}\n"
 
