@@ -243,6 +243,18 @@ def test_code_that_only_builds_glued_text_is_hidden_across_cells():
     assert second == "print(label)\nshown = 'se cita en el texto'"
 
 
+def test_notebooks_print_the_glued_readings_and_the_website_does_not():
+    cells = ["if acc > 0.5:\n    reading = 'La red aprende.'\nelse:\n"
+             "    reading = f'La red no pasa de {acc:.2f}.'\nglue_value('lectura', reading)\n"
+             "where = 'se entrenaron aquí'\nglue_value('origen', where)"]
+    shown = render.strip_glue_cells(cells, print_sentences=True)[0]
+    # la frase se imprime: quien ejecuta el cuaderno lee la de su propia ejecución
+    assert shown.endswith("    reading = f'La red no pasa de {acc:.2f}.'\nprint(reading)")
+    assert "where" not in shown  # un trozo de frase, que solo se lee dentro del texto, se va
+    web = render.strip_glue_cells(cells)[0]
+    assert "print" not in web and "reading" not in web
+
+
 def test_hidden_code_keeps_methods_side_effects_and_unparsable_cells():
     cells = ["class Probe:\n    def on_epoch_end(self, epoch, logs=None):\n"
              "        self.seen = True\n",

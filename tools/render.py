@@ -400,8 +400,50 @@ def _removable(node: ast.stmt, used: set[str], glued: frozenset[str] = frozenset
     return False
 
 
+def _sentence(node: ast.expr) -> bool:
+    """Una frase escrita en el código: un texto (o una cadena f) que empieza con mayúscula y
+    termina en punto."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        first = last = node.value
+    elif isinstance(node, ast.JoinedStr) and node.values and all(
+            isinstance(v, ast.Constant) for v in (node.values[0], node.values[-1])):
+        first, last = node.values[0].value, node.values[-1].value
+    else:
+        return False
+    return bool(first[:1].isupper() and last.rstrip().endswith("."))
+
+
+def print_glued_sentences(source: str) -> str:
+    """Cambia ``glue_value("clave", frase)`` por ``print(frase)`` cuando ``frase`` solo recibe
+    frases en la celda (la lectura de un resultado que la web pega en su texto): quien ejecuta el
+    cuaderno ve la lectura de su propia ejecución, que puede no ser la publicada."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    values: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    values.setdefault(target.id, []).append(node.value)
+    lines = source.splitlines()
+    for node in ast.walk(tree):
+        if not (_is_glue_call(node) and len(node.value.args) == 2):
+            continue
+        func = node.value.func
+        name = node.value.args[1]
+        if (getattr(func, "id", getattr(func, "attr", "")) == "glue_value"
+                and isinstance(name, ast.Name) and values.get(name.id)
+                and all(_sentence(v) for v in values[name.id])
+                and node.lineno == node.end_lineno):
+            line = lines[node.lineno - 1]
+            lines[node.lineno - 1] = line[:len(line) - len(line.lstrip())] + f"print({name.id})"
+    return "\n".join(lines)
+
+
 def strip_glue_cells(sources: list[str], names_elsewhere: set[str] | frozenset = frozenset(),
-                     ) -> list[str]:
+                     print_sentences: bool = False) -> list[str]:
     """El código de las celdas de un capítulo sin lo que solo sirve para pegar en el texto.
 
     Quita las llamadas ``glue_value(...)`` (no hacen nada fuera de la web) y, después, lo que
@@ -410,8 +452,12 @@ def strip_glue_cells(sources: list[str], names_elsewhere: set[str] | frozenset =
     contienen eso, con los comentarios que los preceden. Mira el capítulo entero: un nombre que
     lee otra celda, o que aparece en ``names_elsewhere`` (el texto del capítulo, los bloques
     de código de las soluciones), se queda. Quita también ``glue_value`` de la importación si
-    ya no se usa. Una celda que no es Python válido queda tal cual.
+    ya no se usa. Una celda que no es Python válido queda tal cual. Con ``print_sentences``
+    (los cuadernos, no la web, cuyas salidas no lo imprimieron), las frases pegadas se
+    imprimen (:func:`print_glued_sentences`).
     """
+    if print_sentences:
+        sources = [print_glued_sentences(source) for source in sources]
     trees: list[ast.Module | None] = []
     for source in sources:
         try:
@@ -703,7 +749,7 @@ def shown_code(items: list[Piece]) -> dict[int, str]:
         for part in [piece, *piece.cells]:
             (code if part.kind == "code" else text).append(part)
     names = {name for part in text for name in IDENTIFIER.findall(part.text)}
-    stripped = strip_glue_cells([part.text for part in code], names)
+    stripped = strip_glue_cells([part.text for part in code], names, print_sentences=True)
     return {id(part): new for part, new in zip(code, stripped)}
 
 
