@@ -140,6 +140,9 @@ ALSO_CORRECT = [
     ("ej-bn-inferencia", {"salida_con_el_lote": 0.0, "media_movil_5_pasos": bn_experiment(5, batch=8, seed=7),
                           "media_movil_200_pasos": bn_experiment(200, batch=8, seed=7)}),
     ("ej-bn-sesgo", {"gradiente_del_sesgo": 3e-9, "parametro_de_bn": " β"}),
+    # el gradiente medido en float32: un valor por filtro, restos de redondeo
+    ("ej-bn-sesgo", {"gradiente_del_sesgo": np.array([2e-8, -5e-4, 0.0], dtype=np.float32),
+                     "parametro_de_bn": "beta"}),
     ("ej-bn-sesgo", {"gradiente_del_sesgo": 0.0, "parametro_de_bn": "Beta"}),
     ("ej-comp-coste", {"1": 15_120, "2": 15_120, "3": 591_274, "4": 591_274, "5": 592_554}),
     ("ej-hist-vgg-bloque", {"conv1": 1792, "conv2": 36_928, "densa": 102_764_544, "proporcion": 0.75}),
@@ -171,6 +174,7 @@ WRONG = {
                      {"volteo_horizontal": False, "traslacion_pequena": True,
                       "rotacion_pequena": True, "rotacion_de_180_grados": True}],
     "ej-bn-sesgo": [{"gradiente_del_sesgo": 1, "parametro_de_bn": "beta"},
+                    {"gradiente_del_sesgo": np.array([0.0, 0.3]), "parametro_de_bn": "beta"},
                     {"gradiente_del_sesgo": 0, "parametro_de_bn": "gamma"}],
     "ej-prof-campo": [{"campo_receptivo": 13, "parametros_densa": 8_388_736},
                       {"campo_receptivo": 9, "parametros_densa": 524_416}],

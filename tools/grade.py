@@ -589,8 +589,9 @@ def grade_notebook(path: Path, timeout: float = 300, mode: str = "rapido",
                         f"ejercicios tiene (cnnlab.checked_exercises). {reason}")]
         if not expected:
             return [Row(student, "", MANUAL,
-                        "El capítulo de este cuaderno no tiene ejercicios con comprobación "
-                        "automática: lee sus respuestas en el cuaderno, con la clave (make key).")]
+                        "Este cuaderno no trae ejercicios con comprobación automática (es de un "
+                        "capítulo sin ellos o de una edición anterior del capítulo): lee sus "
+                        "respuestas en el cuaderno, con la clave (make key).")]
         execution = execute_notebook(nb, timeout, mode=mode, cell_timeout=cell_timeout)
         return classify(student, expected, nb, execution, timeout)
     except Exception as error:  # noqa: BLE001 - un cuaderno nunca detiene la tanda

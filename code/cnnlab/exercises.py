@@ -77,6 +77,8 @@ def _number(value: Any, what: str) -> float:
     if isinstance(value, (str, bytes)):
         raise Feedback(f"{what} debe ser un número y escribiste el texto {_describe(value)}: quita "
                        "las comillas (y usa punto decimal, sin separadores de miles).")
+    if not isinstance(value, np.ndarray) and hasattr(value, "__array__"):
+        value = np.asarray(value)  # un tensor de TensorFlow, JAX o PyTorch
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
         value = value.reshape(()).item()
     if not isinstance(value, (int, float, np.integer, np.floating)):
@@ -386,7 +388,7 @@ def check_sinact_tanh(answer: Any) -> Verdict:
     review.expect("tanh", tanh, "¿se puede escribir tanh(x) como a·x + b para todo x? Mira su "
                   "gráfica lejos del 0.")
     return review.verdict("Una activación afín deja la red afín (un clasificador lineal); tanh "
-                          "no es afín y la rompe.", 2)
+                          "no es afín y rompe la linealidad.", 2)
 
 
 @register("ej-sinact-kernel", '''
@@ -477,8 +479,10 @@ def check_prof_campo(answer: Any) -> Verdict:
 
 @register("ej-aum-mnist", '''
 # ¿Conviene cada transformación para aumentar dígitos escritos a mano? (True o False)
-respuesta = {"volteo_horizontal": ..., "traslacion_pequena": ..., "rotacion_pequena": ...,
-             "rotacion_de_180_grados": ...}
+respuesta = {
+    "volteo_horizontal": ..., "traslacion_pequena": ...,
+    "rotacion_pequena": ..., "rotacion_de_180_grados": ...,
+}
 ''', asks_more=True)
 def check_aum_mnist(answer: Any) -> Verdict:
     """Solo las transformaciones que conservan la clase del dígito."""
@@ -489,8 +493,8 @@ def check_aum_mnist(answer: Any) -> Verdict:
     review.expect("volteo_horizontal", not flags["volteo_horizontal"],
                   "dibuja un 3 o un 7 en espejo: ¿sigue siendo un dígito, y de la misma clase?")
     review.expect("traslacion_pequena", flags["traslacion_pequena"],
-                  "mover unos píxeles un dígito no cambia cuál es, y la escritura real no "
-                  "siempre queda centrada.")
+                  "¿cambia la clase de un dígito si lo mueves unos píxeles? La red no "
+                  "debería depender de la posición exacta del trazo.")
     review.expect("rotacion_pequena", flags["rotacion_pequena"],
                   "la gente no escribe siempre derecho: ¿cambia la clase un giro de unos grados?")
     review.expect("rotacion_de_180_grados", not flags["rotacion_de_180_grados"],
@@ -532,20 +536,28 @@ def check_bn_parametros(answer: Any) -> Verdict:
 
 @register("ej-bn-sesgo", '''
 # En una Conv2D seguida de BN (en entrenamiento): el gradiente de la pérdida respecto del sesgo
-# de la convolución (un número; si lo mides, 0 salvo redondeo) y el parámetro de BN que hace
-# su trabajo ("gamma" o "beta").
+# de la convolución (un número, el que razones, o el gradiente que midas, un valor por filtro)
+# y el parámetro de BN que hace su trabajo ("gamma" o "beta").
 respuesta = {"gradiente_del_sesgo": ..., "parametro_de_bn": ...}
 ''', asks_more=True)
 def check_bn_sesgo(answer: Any) -> Verdict:
     """BN resta la media del lote: el sesgo se cancela, su gradiente es 0, y β lo sustituye."""
     a = _fields(answer, ("gradiente_del_sesgo", "parametro_de_bn"))
-    gradient = _number(a["gradiente_del_sesgo"], "«gradiente_del_sesgo»")
+    measured = a["gradiente_del_sesgo"]
+    if not isinstance(measured, (str, bytes, bool, np.bool_, Mapping)) and measured is not None:
+        try:  # el gradiente medido: un valor por filtro (un tensor o un arreglo)
+            values = np.asarray(measured, dtype=float).ravel()
+        except (TypeError, ValueError):
+            values = None
+        if values is not None and values.size > 1 and np.all(np.isfinite(values)):
+            measured = float(np.max(np.abs(values)))
+    gradient = _number(measured, "«gradiente_del_sesgo»")
     parameter = _choice(a["parametro_de_bn"], "«parametro_de_bn»",
                         {"gamma": ("γ", "escala"), "beta": ("β", "desplazamiento")})
     review = _Review()
     review.value("gradiente_del_sesgo", gradient, 0.0,
                  "suma b a todos los valores de un canal y resta la media del lote: ¿cuánto "
-                 "cambia la salida de BN si cambias b?", abs_=1e-4)
+                 "cambia la salida de BN si cambias b?", abs_=1e-3)
     review.expect("parametro_de_bn", parameter == "beta",
                   "el sesgo desplaza; γ escala. ¿Qué parámetro de BN desplaza cada canal?")
     return review.verdict("La media del lote absorbe el sesgo, (x + b) − (μ + b) = x − μ: su "
