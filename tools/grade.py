@@ -5,8 +5,8 @@ No es parte de ``cnnlab``: es una herramienta para el profesor. Uso::
     python tools/grade.py CARPETA --out notas.csv [--timeout 300] [--chapter 07_dropout_v5]
                                   [--mode rapido] [--timeout-celda SEGUNDOS]
 
-Cada ``*.ipynb`` de CARPETA y de sus subcarpetas (en orden de ruta) se ejecuta en un proceso aparte, con un
-núcleo ``python3`` nuevo, en una carpeta temporal vacía y con ``CNNLAB_MODE=rapido`` (o el
+Cada ``*.ipynb`` de CARPETA y de sus subcarpetas (en orden de ruta) se ejecuta en un
+proceso aparte, con un núcleo ``python3`` nuevo, en una carpeta temporal vacía y con ``CNNLAB_MODE=rapido`` (o el
 modo indicado). Las celdas que fallan no detienen el cuaderno. Si el cuaderno entero supera
 ``--timeout`` segundos, se detienen el proceso y el núcleo (y lo que este haya lanzado):
 un bucle infinito o un núcleo colgado nunca detienen la tanda.
@@ -602,7 +602,8 @@ def grade_notebook(path: Path, timeout: float = 300, mode: str = "rapido",
 def summary(student: str, rows: list[Row]) -> str:
     """Una línea de resumen: ``ana: 2/3 correctos · 1 sin respuesta``."""
     counts = {result: sum(r.result == result for r in rows) for result in RESULTS}
-    if counts[UNREADABLE] or counts[UNIDENTIFIED] or counts[MANUAL] or not any(r.exercise for r in rows):
+    if (counts[UNREADABLE] or counts[UNIDENTIFIED] or counts[MANUAL]
+            or not any(r.exercise for r in rows)):
         return f"{student}: {rows[0].result if rows else NOT_RUN}"
     graded = [r for r in rows if r.exercise]
     parts = [f"{counts[CORRECT]}/{len(graded)} correctos"]
@@ -680,7 +681,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ejecuta los cuadernos entregados por los estudiantes y escribe sus "
                     "resultados en un CSV (estudiante, ejercicio, etiqueta, resultado, comentario).")
     parser.add_argument("folder", metavar="CARPETA", type=Path,
-                        help="carpeta con los cuadernos .ipynb entregados (uno por estudiante; también en subcarpetas, como las descargas de Moodle o Classroom)")
+                        help="carpeta con los cuadernos .ipynb entregados (uno por estudiante; "
+                             "también en subcarpetas, como las descargas de Moodle o Classroom)")
     parser.add_argument("--out", required=True, type=Path, metavar="ARCHIVO.csv",
                         help="archivo CSV donde escribir las notas")
     parser.add_argument("--timeout", type=_positive, default=300, metavar="SEGUNDOS",
