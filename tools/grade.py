@@ -6,8 +6,8 @@ No es parte de ``cnnlab``: es una herramienta para el profesor. Uso::
                                   [--mode rapido] [--timeout-celda SEGUNDOS]
 
 Cada ``*.ipynb`` de CARPETA y de sus subcarpetas (en orden de ruta) se ejecuta en un
-proceso aparte, con un núcleo ``python3`` nuevo, en una carpeta temporal vacía y con ``CNNLAB_MODE=rapido`` (o el
-modo indicado). Las celdas que fallan no detienen el cuaderno. Si el cuaderno entero supera
+proceso aparte, con un núcleo ``python3`` nuevo, en una carpeta temporal vacía y con
+``CNNLAB_MODE=rapido`` (o el modo indicado). Las celdas que fallan no detienen el cuaderno. Si el cuaderno entero supera
 ``--timeout`` segundos, se detienen el proceso y el núcleo (y lo que este haya lanzado):
 un bucle infinito o un núcleo colgado nunca detienen la tanda.
 
