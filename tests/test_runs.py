@@ -106,9 +106,13 @@ def test_first_epochs_is_the_run_seen_after_those_epochs():
     assert full.epochs == 5  # el original no cambia
 
 
-@pytest.mark.parametrize("epochs", [0, 6, True, 2.0])
-def test_first_epochs_rejects_impossible_counts(epochs):
-    with pytest.raises(ValueError, match="entre 1 y 5"):
+@pytest.mark.parametrize("epochs, error, message", [
+    (0, ValueError, "debe ser un entero positivo y vale 0"),
+    (6, ValueError, "debe estar entre 1 y 5"),
+    (True, TypeError, "debe ser un entero positivo y es bool"),
+    (2.0, TypeError, "debe ser un entero positivo y es float")])
+def test_first_epochs_rejects_impossible_counts(epochs, error, message):
+    with pytest.raises(error, match=message):
         runs.first_epochs(_result(epochs=5), epochs)
 
 

@@ -65,8 +65,14 @@ def test_compile_uses_the_class_settings():
 
 def test_bad_arguments():
     x, y = tiny_problem()
-    with pytest.raises(ValueError, match="epochs debe ser al menos 1"):
+    with pytest.raises(ValueError, match="epochs .el número de épocas. debe ser un entero "
+                       "positivo y vale 0"):
         training.train(tiny_model(), x, y, x, y, epochs=0)
+    for wrong in (2.5, "3", True):  # un tipo equivocado: TypeError en español, sin entrenar
+        with pytest.raises(TypeError, match="epochs .el número de épocas. debe ser un entero"):
+            training.train(tiny_model(), x, y, x, y, epochs=wrong)
+    with pytest.raises(TypeError, match="batch_size .el tamaño del lote. debe ser un entero"):
+        training.train(tiny_model(), x, y, x, y, epochs=1, batch_size=32.0)
     with pytest.raises(ValueError, match="deben coincidir"):
         training.train(tiny_model(), x, y[:10], x, y, epochs=1)
     result = training.Result("r", {"loss": [1.0]}, 1.0, 0.5, 1.0, 10)

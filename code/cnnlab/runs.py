@@ -29,6 +29,7 @@ from typing import Any
 from cnnlab import runtime
 from cnnlab.glue import glue_value
 from cnnlab.training import Result
+from cnnlab.validation import positive_int
 
 #: Variable de entorno con la carpeta de entrenamientos publicados (la define bookcache).
 RUNS_DIR_ENV = "CNNLAB_RUNS_DIR"
@@ -86,9 +87,10 @@ def first_epochs(result: Result, epochs: int) -> Result:
     la pérdida de prueba tras la época ``epochs`` son las de validación de esa época. Los
     segundos se prorratean por época (la evaluación final no se cuenta).
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= result.epochs:
-        raise ValueError(f"epochs debe ser un entero entre 1 y {result.epochs} (las épocas de "
-                         f"{result.name!r}); se recibió {epochs!r}.")
+    epochs = positive_int("epochs", epochs, "las primeras épocas que se conservan")
+    if epochs > result.epochs:
+        raise ValueError(f"epochs debe estar entre 1 y {result.epochs} (las épocas de "
+                         f"{result.name!r}) y vale {epochs}.")
     for key in ("val_loss", "val_accuracy"):
         if key not in result.history:
             raise ValueError(f"{result.name!r} no tiene {key!r} en su historia: hace falta la "

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
+from cnnlab.validation import positive_int
+
 METRIC_NAMES = {"loss": "pérdida", "accuracy": "exactitud",
                 "val_loss": "val_pérdida", "val_accuracy": "val_exactitud"}
 
@@ -119,8 +121,8 @@ def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
     Compilar un modelo que ya estaba compilado reinicia su optimizador: ``train`` lo avisa
     con una línea. Con ``compile=False`` el modelo debe venir compilado.
     """
-    if epochs < 1:
-        raise ValueError(f"epochs debe ser al menos 1 y vale {epochs}.")
+    epochs = positive_int("epochs", epochs, "el número de épocas")
+    batch_size = positive_int("batch_size", batch_size, "el tamaño del lote")
     if len(x_train) != len(y_train):
         raise ValueError(f"x_train tiene {len(x_train)} ejemplos e y_train {len(y_train)}: "
                          "deben coincidir.")
