@@ -138,8 +138,9 @@ def _shape(value: Any, what: str, ndim: int) -> tuple[int, ...]:
     return tuple(_count(v, f"Cada número de {what}") for v in items)
 
 
-def _values(value: Any, what: str, sizes: tuple[int, ...] = (1, 3)) -> np.ndarray:
-    """Un número o un arreglo con un valor por canal (``sizes`` valores posibles), aplanado."""
+def _values(value: Any, what: str, sizes: tuple[int, ...] | None = (1, 3)) -> np.ndarray:
+    """Un número o un arreglo con un valor por canal (``sizes`` valores posibles; ``None``:
+    cualquier cantidad, al menos uno), aplanado."""
     if isinstance(value, (str, bytes, bool, np.bool_, Mapping)) or value is None:
         _number(value, what)  # lanza el mensaje adecuado
     try:
@@ -147,8 +148,9 @@ def _values(value: Any, what: str, sizes: tuple[int, ...] = (1, 3)) -> np.ndarra
     except (TypeError, ValueError):
         raise Feedback(f"{what} debe ser un número o un arreglo de números y es "
                        f"{_describe(value)}.") from None
-    if array.size not in sizes:
-        raise Feedback(f"{what} debe ser un número o un valor por canal ({max(sizes)}) y tiene "
+    if array.size == 0 or (sizes is not None and array.size not in sizes):
+        expected = "al menos uno" if sizes is None else str(max(sizes))
+        raise Feedback(f"{what} debe ser un número o un valor por canal ({expected}) y tiene "
                        f"{array.size} valores.")
     if not np.all(np.isfinite(array)):
         raise Feedback(f"{what} debe contener números finitos y es {_describe(value)}.")
@@ -543,15 +545,9 @@ respuesta = {"gradiente_del_sesgo": ..., "parametro_de_bn": ...}
 def check_bn_sesgo(answer: Any) -> Verdict:
     """BN resta la media del lote: el sesgo se cancela, su gradiente es 0, y β lo sustituye."""
     a = _fields(answer, ("gradiente_del_sesgo", "parametro_de_bn"))
-    measured = a["gradiente_del_sesgo"]
-    if not isinstance(measured, (str, bytes, bool, np.bool_, Mapping)) and measured is not None:
-        try:  # el gradiente medido: un valor por filtro (un tensor o un arreglo)
-            values = np.asarray(measured, dtype=float).ravel()
-        except (TypeError, ValueError):
-            values = None
-        if values is not None and values.size > 1 and np.all(np.isfinite(values)):
-            measured = float(np.max(np.abs(values)))
-    gradient = _number(measured, "«gradiente_del_sesgo»")
+    # el razonado (un número) o el medido (un valor por filtro): cuenta el mayor en valor absoluto
+    gradient = float(np.max(np.abs(_values(a["gradiente_del_sesgo"], "«gradiente_del_sesgo»",
+                                           sizes=None))))
     parameter = _choice(a["parametro_de_bn"], "«parametro_de_bn»",
                         {"gamma": ("γ", "escala"), "beta": ("β", "desplazamiento")})
     review = _Review()
