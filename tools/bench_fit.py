@@ -54,6 +54,25 @@ def v4_with_shift() -> keras.Model:
     return keras.Model(inputs, outputs, name="cifar10_v4_shift")
 
 
+def v5_augmented_with(augmentation: Callable[[], list[keras.layers.Layer]],
+                      name: str) -> Callable[[], keras.Model]:
+    """La versión 5 con otro aumento de datos delante (una lista vacía: sin aumento).
+
+    Con la versión 5 de siempre, mide cuánto cuesta por paso el aumento de la clase
+    (``RandomTranslation``, que interpola) frente a desplazamientos enteros o a nada.
+    """
+    def build() -> keras.Model:
+        inputs = keras.Input(models.INPUT_SHAPE)
+        x = inputs
+        for layer in augmentation():
+            x = layer(x)
+        x = models._v3_body(x, batch_norm=True)
+        x = keras.layers.Dropout(0.5)(x)
+        outputs = keras.layers.Dense(models.NUM_CLASSES, activation="softmax")(x)
+        return keras.Model(inputs, outputs, name=name)
+    return build
+
+
 def transfer_phase(size: int, fine_tune: bool) -> Callable[[], keras.Model]:
     """ResNet50 con la cabeza del capítulo 11, congelada (fase 1) o con el ajuste fino (fase 2).
 
@@ -73,6 +92,10 @@ def transfer_phase(size: int, fine_tune: bool) -> Callable[[], keras.Model]:
 MODELS: dict[str, tuple[Callable[[], keras.Model], tuple[int, ...], int]] = {
     **{f"v{v}": ((lambda v=v: models.cifar10(v)), (32, 32, 3), 10) for v in range(1, 6)},
     "v4_shift": (v4_with_shift, (32, 32, 3), 10),
+    "v5_shift": (v5_augmented_with(lambda: [keras.layers.RandomFlip("horizontal"),
+                                            RandomShift(3)], "cifar10_v5_shift"),
+                 (32, 32, 3), 10),
+    "v5_sin_aumento": (v5_augmented_with(list, "cifar10_v5_sin_aumento"), (32, 32, 3), 10),
     "mnist_pool": (models.mnist_pooling, (28, 28, 1), 10),
     "mnist_stride": (models.mnist_strided, (28, 28, 1), 10),
     "vit": (vit.small_vit, (32, 32, 3), 10),
