@@ -48,3 +48,21 @@ def test_search_no_results_message_is_fixed():
     out = tema.fix_search_messages(js)
     assert "ning\\u00fan documentos" not in out and "Revisa que todas" in out.encode().decode(
         "unicode_escape")
+
+
+def test_exec_table_cells_use_the_book_number_format():
+    row = ('<tr><td><p><a href="x.html">book/x</a></p></td><td><p>2026-11-30 16:21</p></td>'
+           '<td><p>cache</p></td><td><p>{}</p></td><td><p>✅</p></td></tr>')
+    exec_table = ('<table class="table"><thead><tr><th class="head"><p>Run Time (s)</p></th>'
+                  '</tr></thead><tbody>' + row.format("2358.7") + row.format("77.1")
+                  + row.format("12345") + '</tbody></table>')
+    other = ('<table class="table"><tbody><tr><td><p>2358.7</p></td><td><p>cache</p></td>'
+             '</tr></tbody></table>')
+    out = tema.translate_html(exec_table + other)
+    fixed, untouched = out.split('</table>')[0], out.split('</table>')[1]
+    assert "<td><p>2\u202f358.7</p></td>" in fixed
+    assert "<td><p>12\u202f345</p></td>" in fixed
+    assert "<td><p>77.1</p></td>" in fixed
+    assert "<td><p>caché</p></td>" in fixed and "cache</p>" not in fixed
+    assert "<td><p>2026-11-30 16:21</p></td>" in fixed  # la fecha no es un número
+    assert "<td><p>2358.7</p></td><td><p>cache</p></td>" in untouched  # otra tabla: igual

@@ -255,7 +255,9 @@ def execute(nb: nbformat.NotebookNode, mode: str, echo: bool = False,
             # Los registros de C++ de TensorFlow (escritos directamente en el descriptor 2) van
             # a la consola de quien ejecuta, no a las salidas del capítulo.
             client = EchoClient if echo else NotebookClient
-            client(nb, timeout=None, kernel_name="python3",
+            # Al terminar, el núcleo se cierra sin esperar su despedida ordenada: con
+            # TensorFlow cargado tarda unos 2 s más, que nadie que lee el cuaderno espera.
+            client(nb, timeout=None, kernel_name="python3", shutdown_kernel="immediate",
                    extra_arguments=["--IPKernelApp.capture_fd_output=False"],
                    resources={"metadata": {"path": cwd}}).execute()
     finally:

@@ -5,6 +5,9 @@
   (``title``, ``aria-label``, ``data-bs-title``), las cabeceras de la tabla de
   ejecuciones (``{nb-exec-table}``) del apéndice de reproducibilidad y el mensaje de
   «sin resultados» de la búsqueda, mal traducido en Sphinx.
+* Las celdas de esa tabla de ejecuciones: myst-nb escribe los segundos sin separar los
+  miles (``2358.7``) y el método en inglés (``cache``); quedan ``2 358.7`` (espacio fino,
+  como en el resto del libro) y ``caché``.
 * El botón que pone sphinx-togglebutton lo crea su ``_static/togglebutton.js`` en el
   navegador, con ``aria-label`` en inglés: se traduce el atributo dentro de ese archivo.
 * sphinx-thebe inserta dos veces el mismo ``<script>`` de configuración y el navegador
@@ -49,6 +52,16 @@ SEARCH_MESSAGES = {
 TABLE_HEADERS = {"Document": "Documento", "Modified": "Modificado", "Method": "Método",
                  "Run Time (s)": "Tiempo (s)", "Status": "Estado"}
 
+#: Celdas de la tabla de ejecuciones de myst-nb que se escriben en inglés.
+TABLE_CELLS = {"cache": "caché"}
+
+#: Espacio fino (U+202F) entre los miles, como ``cnnlab.glue.thousands``.
+THIN_SPACE = "\u202f"
+
+_TABLE_RE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+_CELL_RE = re.compile(r"(<td><p>)([^<]*)(</p></td>)")
+_NUMBER_RE = re.compile(r"(\d+)(\.\d+)?")
+
 _ATTRIBUTE_RE = re.compile(r'((?:title|aria-label|data-bs-title|placeholder)=")([^"]*)(")')
 
 
@@ -65,12 +78,33 @@ def translate_attributes(text: str) -> str:
                              + m.group(3), text)
 
 
+def _exec_table_cell(text: str) -> str:
+    """Una celda de la tabla de ejecuciones: miles con espacio fino y :data:`TABLE_CELLS`."""
+    number = _NUMBER_RE.fullmatch(text)
+    if number:
+        return f"{int(number.group(1)):,}".replace(",", THIN_SPACE) + (number.group(2) or "")
+    return TABLE_CELLS.get(text, text)
+
+
+def fix_exec_table(html: str) -> str:
+    """Arregla las celdas de la tabla de ejecuciones (la que tiene la cabecera «Tiempo (s)»).
+
+    Las demás tablas de la página no se tocan: sus números ya vienen con el formato del libro.
+    """
+    def table(match: re.Match) -> str:
+        if '<th class="head"><p>Tiempo (s)</p>' not in match.group(0):
+            return match.group(0)
+        return _CELL_RE.sub(lambda m: m.group(1) + _exec_table_cell(m.group(2)) + m.group(3),
+                            match.group(0))
+    return _TABLE_RE.sub(table, html)
+
+
 def translate_html(html: str) -> str:
-    """Aplica :data:`ATTRIBUTE_TEXT` y :data:`TABLE_HEADERS` a una página ya escrita."""
+    """Aplica :data:`ATTRIBUTE_TEXT`, :data:`TABLE_HEADERS` y :func:`fix_exec_table`."""
     html = translate_attributes(html)
     for english, spanish in TABLE_HEADERS.items():
         html = html.replace(f'<th class="head"><p>{english}</p>', f'<th class="head"><p>{spanish}</p>')
-    return html
+    return fix_exec_table(html)
 
 
 def drop_repeated_scripts(html: str) -> str:
