@@ -66,3 +66,13 @@ def test_exec_table_cells_use_the_book_number_format():
     assert "<td><p>caché</p></td>" in fixed and "cache</p>" not in fixed
     assert "<td><p>2026-11-30 16:21</p></td>" in fixed  # la fecha no es un número
     assert "<td><p>2358.7</p></td><td><p>cache</p></td>" in untouched  # otra tabla: igual
+
+
+def test_exec_table_names_each_chapter_by_its_title():
+    table = ('<table><thead><tr><th class="head"><p>Run Time (s)</p></th></tr></thead><tbody>'
+             '<tr><td><p><a href="02.html"><span class="doc">book/02</span></a></p></td></tr>'
+             '<tr><td><p><a href="03.html"><span class="doc">book/03</span></a></p></td></tr>'
+             '</tbody></table>')
+    out = tema.translate_html(table, {"book/02": "Agrupamiento & paso"})
+    assert '<span class="doc">Agrupamiento &amp; paso</span>' in out
+    assert '<span class="doc">book/03</span>' in out  # sin título conocido: el nombre

@@ -6,8 +6,9 @@
   ejecuciones (``{nb-exec-table}``) del apéndice de reproducibilidad y el mensaje de
   «sin resultados» de la búsqueda, mal traducido en Sphinx.
 * Las celdas de esa tabla de ejecuciones: myst-nb escribe los segundos sin separar los
-  miles (``2358.7``) y el método en inglés (``cache``); quedan ``2 358.7`` (espacio fino,
-  como en el resto del libro) y ``caché``.
+  miles (``2358.7``), el método en inglés (``cache``) y cada capítulo por su ruta
+  (``book/02_pooling_vs_stride``); quedan ``2 358.7`` (espacio fino, como en el resto del
+  libro), ``caché`` y el título del capítulo.
 * El botón que pone sphinx-togglebutton lo crea su ``_static/togglebutton.js`` en el
   navegador, con ``aria-label`` en inglés: se traduce el atributo dentro de ese archivo.
 * sphinx-thebe inserta dos veces el mismo ``<script>`` de configuración y el navegador
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from html import escape as html_escape
 from pathlib import Path
 
 #: Valor de atributo en inglés (o mal traducido) → español.
@@ -60,6 +63,7 @@ THIN_SPACE = "\u202f"
 
 _TABLE_RE = re.compile(r"<table\b.*?</table>", re.DOTALL)
 _CELL_RE = re.compile(r"(<td><p>)([^<]*)(</p></td>)")
+_DOC_RE = re.compile(r'(<span class="doc">)([^<]*)(</span>)')
 _NUMBER_RE = re.compile(r"(\d+)(\.\d+)?")
 
 _ATTRIBUTE_RE = re.compile(r'((?:title|aria-label|data-bs-title|placeholder)=")([^"]*)(")')
@@ -86,25 +90,33 @@ def _exec_table_cell(text: str) -> str:
     return TABLE_CELLS.get(text, text)
 
 
-def fix_exec_table(html: str) -> str:
+def fix_exec_table(html: str, titles: Mapping[str, str] | None = None) -> str:
     """Arregla las celdas de la tabla de ejecuciones (la que tiene la cabecera «Tiempo (s)»).
 
-    Las demás tablas de la página no se tocan: sus números ya vienen con el formato del libro.
+    ``titles`` va del nombre de cada documento (``book/02_pooling_vs_stride``) a su título;
+    un documento sin título en ``titles`` conserva su nombre. Las demás tablas de la página
+    no se tocan: sus números ya vienen con el formato del libro.
     """
+    titles = titles or {}
+
     def table(match: re.Match) -> str:
-        if '<th class="head"><p>Tiempo (s)</p>' not in match.group(0):
-            return match.group(0)
-        return _CELL_RE.sub(lambda m: m.group(1) + _exec_table_cell(m.group(2)) + m.group(3),
-                            match.group(0))
+        text = match.group(0)
+        if '<th class="head"><p>Tiempo (s)</p>' not in text:
+            return text
+        text = _CELL_RE.sub(lambda m: m.group(1) + _exec_table_cell(m.group(2)) + m.group(3),
+                            text)
+        return _DOC_RE.sub(lambda m: m.group(1) + html_escape(titles.get(m.group(2),
+                                                                         m.group(2)))
+                           + m.group(3), text)
     return _TABLE_RE.sub(table, html)
 
 
-def translate_html(html: str) -> str:
+def translate_html(html: str, titles: Mapping[str, str] | None = None) -> str:
     """Aplica :data:`ATTRIBUTE_TEXT`, :data:`TABLE_HEADERS` y :func:`fix_exec_table`."""
     html = translate_attributes(html)
     for english, spanish in TABLE_HEADERS.items():
         html = html.replace(f'<th class="head"><p>{english}</p>', f'<th class="head"><p>{spanish}</p>')
-    return fix_exec_table(html)
+    return fix_exec_table(html, titles)
 
 
 def drop_repeated_scripts(html: str) -> str:
@@ -145,9 +157,10 @@ def _translate_output(app, exception) -> None:
             new = translate_attributes(text)
             if new != text:
                 script.write_text(new, encoding="utf-8")
+    titles = {doc: title.astext() for doc, title in app.env.titles.items()}
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        new = drop_repeated_scripts(translate_html(text))
+        new = drop_repeated_scripts(translate_html(text, titles))
         if new != text:
             page.write_text(new, encoding="utf-8")
 
