@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from html import escape as html_escape
 from pathlib import Path
 
+from espanol import thin_thousands
+
 #: Valor de atributo en inglés (o mal traducido) → español.
 ATTRIBUTE_TEXT = {
     "Link to this heading": "Enlace a este encabezado",
@@ -58,13 +60,9 @@ TABLE_HEADERS = {"Document": "Documento", "Modified": "Modificado", "Method": "M
 #: Celdas de la tabla de ejecuciones de myst-nb que se escriben en inglés.
 TABLE_CELLS = {"cache": "caché"}
 
-#: Espacio fino (U+202F) entre los miles, como ``cnnlab.glue.thousands``.
-THIN_SPACE = "\u202f"
-
 _TABLE_RE = re.compile(r"<table\b.*?</table>", re.DOTALL)
 _CELL_RE = re.compile(r"(<td><p>)([^<]*)(</p></td>)")
 _DOC_RE = re.compile(r'(<span class="doc">)([^<]*)(</span>)')
-_NUMBER_RE = re.compile(r"(\d+)(\.\d+)?")
 
 _ATTRIBUTE_RE = re.compile(r'((?:title|aria-label|data-bs-title|placeholder)=")([^"]*)(")')
 
@@ -82,14 +80,6 @@ def translate_attributes(text: str) -> str:
                              + m.group(3), text)
 
 
-def _exec_table_cell(text: str) -> str:
-    """Una celda de la tabla de ejecuciones: miles con espacio fino y :data:`TABLE_CELLS`."""
-    number = _NUMBER_RE.fullmatch(text)
-    if number:
-        return f"{int(number.group(1)):,}".replace(",", THIN_SPACE) + (number.group(2) or "")
-    return TABLE_CELLS.get(text, text)
-
-
 def fix_exec_table(html: str, titles: Mapping[str, str] | None = None) -> str:
     """Arregla las celdas de la tabla de ejecuciones (la que tiene la cabecera «Tiempo (s)»).
 
@@ -97,17 +87,26 @@ def fix_exec_table(html: str, titles: Mapping[str, str] | None = None) -> str:
     un documento sin título en ``titles`` conserva su nombre. Las demás tablas de la página
     no se tocan: sus números ya vienen con el formato del libro.
     """
+    header = '<th class="head"><p>Tiempo (s)</p>'
+    if header not in html:
+        return html
     titles = titles or {}
+
+    def cell(match: re.Match) -> str:
+        # los miles, con :func:`espanol.thin_thousands`, el formato de los valores pegados
+        text = TABLE_CELLS.get(match.group(2), thin_thousands(match.group(2)))
+        return match.group(1) + text + match.group(3)
+
+    def doc(match: re.Match) -> str:
+        name = match.group(2)
+        title = html_escape(titles[name]) if name in titles else name
+        return match.group(1) + title + match.group(3)
 
     def table(match: re.Match) -> str:
         text = match.group(0)
-        if '<th class="head"><p>Tiempo (s)</p>' not in text:
+        if header not in text:
             return text
-        text = _CELL_RE.sub(lambda m: m.group(1) + _exec_table_cell(m.group(2)) + m.group(3),
-                            text)
-        return _DOC_RE.sub(lambda m: m.group(1) + html_escape(titles.get(m.group(2),
-                                                                         m.group(2)))
-                           + m.group(3), text)
+        return _DOC_RE.sub(doc, _CELL_RE.sub(cell, text))
     return _TABLE_RE.sub(table, html)
 
 
