@@ -71,6 +71,11 @@ def test_notebooks_show_no_myst_and_have_code(chapter, editions):
         assert "google.colab" in nb.cells[[c.cell_type for c in nb.cells].index("code")].source
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         assert "ejecución completa publicada" in text
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        if not any(render.GLUE_VALUE_CALL.search(source) for source in code):
+            unused = [line for source in code for line in source.splitlines()
+                      if re.match(r"from cnnlab\.glue import .*\bglue_value\b", line)]
+            assert not unused, f"{edition}/{chapter.stem}: importa glue_value sin usarlo: {unused}"
 
 
 def _solution_texts(chapter):
@@ -162,6 +167,16 @@ def test_glue_calls_are_stripped_but_code_kept():
                              "print(thousands(3))") == "from cnnlab.glue import thousands\nprint(thousands(3))"
     only = "def f():\n    glue_value('a', 1)\n"
     assert render.strip_glue(only) == only  # quitarlo dejaría una función vacía
+
+
+def test_an_unused_glue_import_goes_wherever_it_is():
+    drop = render._without_glue_import
+    assert drop("from cnnlab.glue import glue_value\nx = 1") == "x = 1"
+    assert drop("x = 1\nfrom cnnlab.glue import glue_value") == "x = 1"
+    assert drop("from cnnlab.glue import glue_value, thousands") == "from cnnlab.glue import thousands"
+    assert drop("from cnnlab.glue import thousands, glue_value\ny = 2") == (
+        "from cnnlab.glue import thousands\ny = 2")
+    assert drop("import numpy as np") == "import numpy as np"
 
 
 def test_myst_roles_become_links_and_text():

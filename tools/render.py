@@ -526,6 +526,19 @@ def strip_glue_cells(sources: list[str], names_elsewhere: set[str] | frozenset =
     return shown
 
 
+#: Una llamada a ``glue_value`` en el código que queda.
+GLUE_VALUE_CALL = re.compile(r"\bglue_value\s*\(")
+
+
+def _without_glue_import(text: str) -> str:
+    """``text`` sin ``glue_value`` en su ``from cnnlab.glue import ...`` (sin la línea entera
+    si no importaba nada más)."""
+    text = re.sub(r"^from cnnlab\.glue import glue_value\n", "", text + "\n", flags=re.MULTILINE)
+    text = re.sub(r"^(from cnnlab\.glue import )glue_value, ", r"\1", text, flags=re.MULTILINE)
+    return re.sub(r"^(from cnnlab\.glue import .+), glue_value$", r"\1", text,
+                  flags=re.MULTILINE)[:-1]
+
+
 def _without(source: str, tree: ast.Module, dropped: set[int]) -> str | None:
     """``source`` sin las líneas de las sentencias ``dropped`` (y los comentarios de encima);
     ``None`` si lo que queda no es Python válido (un bloque vacío)."""
@@ -542,9 +555,8 @@ def _without(source: str, tree: ast.Module, dropped: set[int]) -> str | None:
                 above -= 1
     kept = [line for i, line in enumerate(lines) if i not in gone]
     text = "\n".join(kept)
-    if not re.search(r"\bglue_value\s*\(", text):
-        text = re.sub(r"^from cnnlab\.glue import glue_value\n", "", text + "\n", flags=re.MULTILINE)
-        text = re.sub(r"^(from cnnlab\.glue import )glue_value, ", r"\1", text, flags=re.MULTILINE)
+    if not GLUE_VALUE_CALL.search(text):
+        text = _without_glue_import(text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     try:
         ast.parse(text)
@@ -750,6 +762,10 @@ def shown_code(items: list[Piece]) -> dict[int, str]:
             (code if part.kind == "code" else text).append(part)
     names = {name for part in text for name in IDENTIFIER.findall(part.text)}
     stripped = strip_glue_cells([part.text for part in code], names, print_sentences=True)
+    if not any(GLUE_VALUE_CALL.search(text) for text in stripped):
+        # Nadie pega ya: tampoco hace falta importarlo (en la celda de importaciones, que no
+        # pegaba nada y por eso strip_glue_cells la dejó tal cual).
+        stripped = [_without_glue_import(text) for text in stripped]
     return {id(part): new for part, new in zip(code, stripped)}
 
 
