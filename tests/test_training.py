@@ -91,3 +91,33 @@ def test_plots_have_spanish_labels():
     x = np.zeros((20, 32, 32, 3), np.uint8)
     grid = plots.image_grid(x, np.arange(20) % 10, [f"c{i}" for i in range(10)], per_class=2)
     assert len(grid.axes) == 20
+
+
+def test_train_gives_the_same_history_as_fit_with_arrays():
+    # Con TensorFlow, train arma los lotes sin el autoajuste de tf.data (tf_batches): deben
+    # ser los mismos que arma fit con arreglos (misma permutación, mismo orden, último lote
+    # incompleto), así que la historia tiene que coincidir.
+    x, y = tiny_problem(n=70)
+    keras.utils.set_random_seed(1)
+    model = training.compile_model(tiny_model(), steps_per_execution=16)
+    expected = model.fit(x, y, batch_size=16, epochs=3, validation_data=(x, y),
+                         verbose=0).history
+    keras.utils.set_random_seed(1)
+    result = training.train(tiny_model(), x, y, x, y, epochs=3, batch_size=16, log=False)
+    assert set(result.history) == set(expected)
+    for key, values in expected.items():
+        assert result.history[key] == pytest.approx(values, rel=1e-6), key
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="solo TensorFlow usa tf.data")
+def test_tf_batches_keep_the_order_and_turn_off_autotune():
+    x, y = tiny_problem(n=70)
+    dataset = training.tf_batches(x, y, 16, shuffle=False)
+    assert dataset.options().autotune.enabled is False
+    assert int(dataset.cardinality()) == 5  # 4 lotes de 16 y uno de 6
+    batches = [(bx.numpy(), by.numpy()) for bx, by in dataset]
+    assert [len(bx) for bx, _ in batches] == [16, 16, 16, 16, 6]
+    np.testing.assert_array_equal(np.concatenate([bx for bx, _ in batches]), x)
+    np.testing.assert_array_equal(np.concatenate([by for _, by in batches]), y)
+    shuffled = np.concatenate([by for _, by in training.tf_batches(x, y, 16, shuffle=True)])
+    assert sorted(shuffled) == sorted(y)

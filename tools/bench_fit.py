@@ -10,7 +10,9 @@ memoria, Adam y lotes de 32 (la misma matemática que la clase: un paso de Adam 
   que pesa en modo completo.
 
 Las opciones son las que el paquete podría elegir sin cambiar la matemática:
-``steps_per_execution`` (``spe``: cuántos pasos se agrupan por llamada al backend) y
+``steps_per_execution`` (``spe``: cuántos pasos se agrupan por llamada al backend),
+de dónde salen los lotes (``-lotes``: de ``training.tf_batches``, los mismos lotes que arma
+``fit`` pero sin el autoajuste de ``tf.data``; solo con TensorFlow) y
 ``jit_compile`` (XLA: ``auto`` es lo que hace Keras si no se le dice nada; con TensorFlow
 en una máquina sin GPU, ``auto`` apaga XLA en todos los modelos, así que ahí ``auto`` y
 ``off`` son el mismo cálculo y su diferencia mide el ruido de la máquina). La columna
@@ -24,6 +26,8 @@ Con ``--repeats N`` cada medida se repite N veces, alternando las opciones en ca
 mediana y, entre paréntesis, el mínimo y el máximo. Hace falta: en la máquina de 2 núcleos
 de CI el mismo ``fit`` salta entre dos ritmos, uno casi el doble del otro (v3: 785 y
 1566 imágenes/s), y una sola medida por opción confunde ese salto con el efecto de la opción.
+Buena parte de ese salto era la espera del autoajuste de ``tf.data`` al terminar cada
+``fit`` (ver ``training.tf_batches``), que las opciones ``-lotes`` quitan.
 
 Uso:  python tools/bench_fit.py [--models v1 v3 v5 vit] [--options spe1-auto spe16-off]
                                 [--images 4096] [--warmup 2048] [--repeats 3] [--markdown]
@@ -40,7 +44,7 @@ import cnnlab  # noqa: F401  (silencia registros antes de importar Keras)
 import keras
 import numpy as np
 
-from cnnlab import models, runtime, transfer, vit
+from cnnlab import models, runtime, training, transfer, vit
 from cnnlab.augment import RandomShift
 
 
@@ -100,18 +104,27 @@ MODELS: dict[str, tuple[Callable[[], keras.Model], tuple[int, ...], int]] = {
     "resnet_fase2": (transfer_phase(64, fine_tune=True), (64, 64, 3), 2),
 }
 
-#: nombre → (steps_per_execution, jit_compile)
-OPTIONS: dict[str, tuple[int, bool | str]] = {
-    "spe1-auto": (1, "auto"), "spe16-auto": (16, "auto"),
-    "spe1-off": (1, False), "spe16-off": (16, False),
-    "spe1-xla": (1, True), "spe16-xla": (16, True),
+#: nombre → (steps_per_execution, jit_compile, lotes de training.tf_batches)
+OPTIONS: dict[str, tuple[int, bool | str, bool]] = {
+    "spe1-auto": (1, "auto", False), "spe16-auto": (16, "auto", False),
+    "spe1-off": (1, False, False), "spe16-off": (16, False, False),
+    "spe1-xla": (1, True, False), "spe16-xla": (16, True, False),
+    "spe16-auto-lotes": (16, "auto", True),
 }
 
 
 def measure(build: Callable[[], keras.Model], classes: int, steps_per_execution: int,
             jit_compile: bool | str, x: np.ndarray, y: np.ndarray,
-            warmup: int) -> tuple[float, float]:
-    """Segundos de la primera época (``warmup`` imágenes) e imágenes/s del ``fit`` siguiente."""
+            warmup: int, batches: bool = False) -> tuple[float, float]:
+    """Segundos de la primera época (``warmup`` imágenes) e imágenes/s del ``fit`` siguiente.
+
+    Con ``batches``, ``fit`` recibe los lotes de ``training.tf_batches`` en vez de los arreglos.
+    """
+    def data(xs: np.ndarray, ys: np.ndarray, shuffle: bool) -> dict:
+        if batches:
+            return {"x": training.tf_batches(xs, ys, 32, shuffle), "shuffle": False}
+        return {"x": xs, "y": ys, "batch_size": 32}
+
     keras.utils.set_random_seed(0)
     model = build()
     binary = classes == 2
@@ -119,12 +132,13 @@ def measure(build: Callable[[], keras.Model], classes: int, steps_per_execution:
                   loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
                   metrics=["accuracy"], steps_per_execution=steps_per_execution,
                   jit_compile=jit_compile)
-    val = (x[:256], y[:256])
+    val = data(x[:256], y[:256], shuffle=False)
+    val = val["x"] if batches else (val["x"], val["y"])
     start = time.perf_counter()
-    model.fit(x[:warmup], y[:warmup], batch_size=32, epochs=1, validation_data=val, verbose=0)
+    model.fit(**data(x[:warmup], y[:warmup], True), epochs=1, validation_data=val, verbose=0)
     first = time.perf_counter() - start
     start = time.perf_counter()
-    model.fit(x, y, batch_size=32, epochs=1, validation_data=val, verbose=0)
+    model.fit(**data(x, y, True), epochs=1, validation_data=val, verbose=0)
     return first, len(x) / (time.perf_counter() - start)
 
 
@@ -138,7 +152,8 @@ def table_row(cells: tuple[str, ...], markdown: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", choices=sorted(MODELS), default=["v1", "v3", "v5"])
-    parser.add_argument("--options", nargs="+", choices=list(OPTIONS), default=list(OPTIONS))
+    parser.add_argument("--options", nargs="+", choices=list(OPTIONS),
+                        help="por omisión, todas las que valen con el backend")
     parser.add_argument("--images", type=int, default=4096)
     parser.add_argument("--warmup", type=int, default=2048)
     parser.add_argument("--repeats", type=int, default=1,
@@ -149,6 +164,10 @@ def main() -> None:
         parser.error("--images y --warmup deben ser al menos 32 (un lote).")
     if args.repeats < 1:
         parser.error("--repeats debe ser al menos 1.")
+    on_tf = keras.backend.backend() == "tensorflow"
+    args.options = args.options or [o for o in OPTIONS if on_tf or not OPTIONS[o][2]]
+    if not on_tf and any(OPTIONS[o][2] for o in args.options):
+        parser.error("Las opciones -lotes usan tf.data: solo valen con KERAS_BACKEND=tensorflow.")
     rng = np.random.default_rng(0)
     backend = keras.backend.backend()
     print(f"backend {backend} · GPU {runtime.gpu_name() or 'ninguna'} · CPU {runtime.cpu_name()}")
@@ -162,8 +181,9 @@ def main() -> None:
         runs: dict[str, list[tuple[float, float]]] = {option: [] for option in args.options}
         for _ in range(args.repeats):
             for option in args.options:
-                spe, jit = OPTIONS[option]
-                runs[option].append(measure(build, classes, spe, jit, x, y, args.warmup))
+                spe, jit, batches = OPTIONS[option]
+                runs[option].append(measure(build, classes, spe, jit, x, y, args.warmup,
+                                            batches))
         baseline = statistics.median(rate for _, rate in runs[args.options[0]])
         for option in args.options:
             firsts = [first for first, _ in runs[option]]

@@ -10,7 +10,8 @@ from __future__ import annotations
 CLASS_RESULTS: dict[str, dict] = {
     "v1_10": {"epochs": 10, "train_acc": 0.4348, "test_acc": 0.4130, "test_loss": 1.7112},
     "v1_25": {"epochs": 25, "train_acc": 0.4475, "train_loss": 1.6320},
-    "v1_45": {"epochs": 45, "train_acc": 0.4578, "test_acc": 0.4020, "test_loss": 1.7559},
+    "v1_45": {"epochs": 45, "train_acc": 0.4578, "train_loss": 1.6033, "test_acc": 0.4020,
+              "test_loss": 1.7559},
     "v2_25": {"epochs": 25, "train_acc": 0.6738, "train_loss": 0.9369, "test_acc": 0.6163, "test_loss": 1.0968},
     "v3_25": {"epochs": 25, "train_acc": 0.9847, "train_loss": 0.0436, "test_acc": 0.6867, "test_loss": 2.5334},
     "v4_25": {"epochs": 25, "train_acc": 0.8329, "train_loss": 0.4760, "test_acc": 0.8011, "test_loss": 0.6071},

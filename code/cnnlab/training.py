@@ -111,6 +111,31 @@ def compile_model(model: keras.Model, learning_rate: float = 0.001,
     return model
 
 
+def tf_batches(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool):
+    """Los lotes que ``fit`` arma con TensorFlow a partir de arreglos, sin el autoajuste de ``tf.data``.
+
+    Con arreglos de NumPy, Keras arma por dentro un ``tf.data.Dataset`` con el autoajuste
+    (*autotune*) encendido, y ``fit`` crea un iterador nuevo en cada época. Al destruir el
+    anterior, TensorFlow espera a que termine un hilo del autoajuste, y esa espera crece con
+    lo que dura la época: en una máquina de 2 núcleos medimos hasta ~40 s por época con la
+    CPU parada (la pila del proceso, en esa espera: ``~IteratorResource`` →
+    ``UnboundedThreadPool``). Aquí armamos el mismo conjunto que arma Keras (la misma
+    permutación de cada época, los mismos lotes, en el mismo orden) con el autoajuste
+    apagado, y la espera desaparece. Solo para el backend TensorFlow: con JAX, Keras no usa
+    ``tf.data``.
+    """
+    import tensorflow as tf
+    # Es lo que usa model.fit con arreglos; no es API pública de Keras. Si cambia, la prueba
+    # que compara train con fit (tests/test_training.py) deja de pasar.
+    from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+
+    dataset = ArrayDataAdapter(x, y, batch_size=batch_size, shuffle=shuffle).get_tf_dataset()
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    steps = -(-len(x) // batch_size)  # lotes por época, contando el último incompleto
+    return dataset.with_options(options).apply(tf.data.experimental.assert_cardinality(steps))
+
+
 def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
           x_test: np.ndarray, y_test: np.ndarray, epochs: int, batch_size: int = 32,
           name: str | None = None, learning_rate: float = 0.001,
@@ -134,18 +159,27 @@ def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
     elif not getattr(model, "compiled", False):
         raise ValueError(f"{model.name} no está compilado y se pidió compile=False: "
                          "compílalo antes (training.compile_model) o usa compile=True.")
+    if keras.backend.backend() == "tensorflow":  # los mismos lotes, sin esperas (tf_batches)
+        train_data = {"x": tf_batches(x_train, y_train, batch_size, shuffle=True),
+                      "shuffle": False}  # ya barajado, como lo baraja fit
+        validation = tf_batches(x_test, y_test, batch_size, shuffle=False)
+        test_data = {"x": tf_batches(x_test, y_test, 256, shuffle=False)}
+    else:
+        train_data = {"x": x_train, "y": y_train, "batch_size": batch_size}
+        validation = (x_test, y_test)
+        test_data = {"x": x_test, "y": y_test, "batch_size": 256}
     log_cb = [EpochLog(epochs)] if log else []
     start = time.perf_counter()
-    history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,
-                        validation_data=(x_test, y_test), verbose=0,
+    history = model.fit(**train_data, epochs=epochs, validation_data=validation, verbose=0,
                         callbacks=log_cb + list(callbacks or []))
     seconds = time.perf_counter() - start
-    test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
+    test_loss, test_accuracy = model.evaluate(**test_data, verbose=0)
     result = Result(name or model.name, {k: [float(v) for v in vals]
                                          for k, vals in history.history.items()},
                     float(test_loss), float(test_accuracy), seconds, len(x_train))
     if log:
         rate = f"{result.images_per_second:,.0f}".replace(",", "\u202f")
+        secs = f"{seconds:,.1f}".replace(",", "\u202f")
         print(f"Prueba · pérdida {result.test_loss:.4f} · exactitud {result.test_accuracy:.4f}"
-              f" · {seconds:.1f} s ({rate} imágenes/s)")
+              f" · {secs} s ({rate} imágenes/s)")
     return result
