@@ -6,6 +6,7 @@ instalado: entonces pegar no hace nada, porque solo sirve para construir las pá
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 
@@ -30,8 +31,18 @@ def glue_many(prefix: str, values: dict[str, Any]) -> None:
 THIN_SPACE = "\u202f"
 
 
-def thousands(number: int) -> str:
-    """Un entero con los miles separados por un espacio fino: ``23 587 712``."""
-    if isinstance(number, bool) or not isinstance(number, (int,)) and not hasattr(number, "__index__"):
-        raise TypeError(f"thousands espera un entero y recibió {type(number).__name__}.")
-    return f"{int(number):,}".replace(",", THIN_SPACE)
+def thousands(number: int | float, decimals: int | None = None) -> str:
+    """Un número con los miles separados por un espacio fino: ``23 587 712``.
+
+    Sin ``decimals``, solo enteros (un real daría un error en lugar de perder sus decimales en
+    silencio); con ``decimals``, cualquier número, con esos decimales:
+    ``thousands(1212.06, 1)`` da ``1 212.1``.
+    """
+    if decimals is None:
+        if isinstance(number, bool) or not isinstance(number, int) and not hasattr(number, "__index__"):
+            raise TypeError(f"thousands espera un entero y recibió {type(number).__name__} "
+                            "(para un real, indica los decimales: thousands(x, 1)).")
+        return f"{int(number):,}".replace(",", THIN_SPACE)
+    if isinstance(number, (bool, str)) or not isinstance(number, numbers.Real):
+        raise TypeError(f"thousands espera un número y recibió {type(number).__name__}.")
+    return f"{float(number):,.{decimals}f}".replace(",", THIN_SPACE)

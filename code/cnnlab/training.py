@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
+from cnnlab.glue import thousands
 from cnnlab.validation import positive_int
 
 METRIC_NAMES = {"loss": "pérdida", "accuracy": "exactitud",
@@ -178,8 +179,7 @@ def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
                                          for k, vals in history.history.items()},
                     float(test_loss), float(test_accuracy), seconds, len(x_train))
     if log:
-        rate = f"{result.images_per_second:,.0f}".replace(",", "\u202f")
-        secs = f"{seconds:,.1f}".replace(",", "\u202f")
+        rate = thousands(result.images_per_second, 0)
         print(f"Prueba · pérdida {result.test_loss:.4f} · exactitud {result.test_accuracy:.4f}"
-              f" · {secs} s ({rate} imágenes/s)")
+              f" · {thousands(seconds, 1)} s ({rate} imágenes/s)")
     return result
