@@ -133,8 +133,8 @@ def measure(build: Callable[[], keras.Model], classes: int, steps_per_execution:
                   loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
                   metrics=["accuracy"], steps_per_execution=steps_per_execution,
                   jit_compile=jit_compile)
-    val = data(x[:256], y[:256], shuffle=False)
-    val = val["x"] if batches else (val["x"], val["y"])
+    val = (training.tf_batches(x[:256], y[:256], 32, shuffle=False) if batches
+           else (x[:256], y[:256]))
     start = time.perf_counter()
     model.fit(**data(x[:warmup], y[:warmup], True), epochs=1, validation_data=val, verbose=0)
     first = time.perf_counter() - start
@@ -165,12 +165,12 @@ def main() -> None:
         parser.error("--images y --warmup deben ser al menos 32 (un lote).")
     if args.repeats < 1:
         parser.error("--repeats debe ser al menos 1.")
-    on_tf = keras.backend.backend() == "tensorflow"
+    backend = keras.backend.backend()
+    on_tf = backend == "tensorflow"
     args.options = args.options or [o for o in OPTIONS if on_tf or not OPTIONS[o][2]]
     if not on_tf and any(OPTIONS[o][2] for o in args.options):
         parser.error("Las opciones -lotes usan tf.data: solo valen con KERAS_BACKEND=tensorflow.")
     rng = np.random.default_rng(0)
-    backend = keras.backend.backend()
     print(f"backend {backend} · GPU {runtime.gpu_name() or 'ninguna'} · CPU {runtime.cpu_name()}")
     header = ("modelo", "opción", "primera época (s)", "imágenes/s", "relación")
     print(table_row(header, args.markdown)
