@@ -1,5 +1,9 @@
 """cnnlab.training y cnnlab.plots sobre datos sintéticos."""
 
+import os
+import subprocess
+import sys
+
 import matplotlib
 import numpy as np
 import pytest
@@ -121,3 +125,62 @@ def test_tf_batches_keep_the_order_and_turn_off_autotune():
     np.testing.assert_array_equal(np.concatenate([by for _, by in batches]), y)
     shuffled = np.concatenate([by for _, by in training.tf_batches(x, y, 16, shuffle=True)])
     assert sorted(shuffled) == sorted(y)
+
+
+JIT_CHECK = r"""
+import numpy as np, keras
+from cnnlab import training
+
+def build():
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((8, 8, 3))
+    h = keras.Sequential([keras.layers.RandomTranslation(0.2, 0.2),
+                          keras.layers.RandomRotation(0.05),
+                          keras.layers.RandomZoom(0.1)])(inputs)
+    h = keras.layers.Flatten()(keras.layers.Conv2D(4, 3)(h))
+    return keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(h))
+
+rng = np.random.default_rng(0)
+x = rng.normal(size=(64, 8, 8, 3)).astype("float32")
+y = (x[:, :, :, 0].mean(axis=(1, 2)) > 0).astype("int32")
+
+# Lo que hace Keras solo: con esas capas, ni XLA ni jit (operación por operación)
+plain = training.compile_model(build())
+assert plain.jit_compile is False
+plain.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+
+fast = training.compile_model(build())
+assert training.jit_on_jax(fast) is True and fast.jit_compile is True
+assert training.jit_on_jax(fast) is False  # ya compila con XLA: nada que hacer
+fast.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+# la misma matemática: mismos sorteos del aumento, mismos pasos de Adam
+for a, b in zip(plain.get_weights(), fast.get_weights()):
+    np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+assert not np.allclose(plain.get_weights()[0], build().get_weights()[0])  # sí entrenó
+
+eager = build()
+eager.compile(optimizer="adam", loss="sparse_categorical_crossentropy", run_eagerly=True)
+assert training.jit_on_jax(eager) is False and eager.jit_compile is False
+
+# train lo aplica solo
+result = training.train(build(), x, y, x, y, epochs=1, batch_size=16, log=False)
+assert result.epochs == 1
+"""
+
+
+def test_on_jax_augmented_models_train_compiled_with_the_same_math():
+    """RandomTranslation, RandomRotation y RandomZoom dejan a Keras sin XLA; en JAX, train
+    se lo devuelve (en un proceso aparte: Keras elige el backend al importarse)."""
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    done = subprocess.run([sys.executable, "-c", JIT_CHECK], env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_jit_on_jax_leaves_other_backends_alone():
+    model = training.compile_model(keras.Sequential([keras.Input((8, 8, 3)),
+                                                     keras.layers.RandomTranslation(0.2, 0.2),
+                                                     keras.layers.Flatten(),
+                                                     keras.layers.Dense(2)]))
+    assert training.jit_on_jax(model) is False
+    assert model.jit_compile is False and not model.layers[0].supports_jit

@@ -12,7 +12,9 @@ memoria, Adam y lotes de 32 (la misma matemática que la clase: un paso de Adam 
 Las opciones son las que el paquete podría elegir sin cambiar la matemática:
 ``steps_per_execution`` (``spe``: cuántos pasos se agrupan por llamada al backend),
 de dónde salen los lotes (``-lotes``: de ``training.tf_batches``, los mismos lotes que arma
-``fit`` pero sin el autoajuste de ``tf.data``; solo con TensorFlow) y
+``fit`` pero sin el autoajuste de ``tf.data``; solo con TensorFlow), si el modelo pasa por
+``training.jit_on_jax`` (``-jitjax``: XLA aunque el aumento de datos lo impida por omisión;
+solo con JAX) y
 ``jit_compile`` (XLA: ``auto`` es lo que hace Keras si no se le dice nada; con TensorFlow
 en una máquina sin GPU, ``auto`` apaga XLA en todos los modelos, así que ahí ``auto`` y
 ``off`` son el mismo cálculo y su diferencia mide el ruido de la máquina). La columna
@@ -105,22 +107,27 @@ MODELS: dict[str, tuple[Callable[[], keras.Model], tuple[int, ...], int]] = {
     "resnet_fase2": (transfer_phase(96, fine_tune=True), (96, 96, 3), 2),
 }
 
-#: nombre → (steps_per_execution, jit_compile, lotes de training.tf_batches)
+#: nombre → (steps_per_execution, jit_compile, el camino de training.train: los lotes de
+#: training.tf_batches con TensorFlow, training.jit_on_jax con JAX)
 OPTIONS: dict[str, tuple[int, bool | str, bool]] = {
     "spe1-auto": (1, "auto", False), "spe16-auto": (16, "auto", False),
     "spe1-off": (1, False, False), "spe16-off": (16, False, False),
     "spe1-xla": (1, True, False), "spe16-xla": (16, True, False),
-    "spe16-auto-lotes": (16, "auto", True),
+    "spe16-auto-lotes": (16, "auto", True), "spe16-auto-jitjax": (16, "auto", True),
 }
 
 
 def measure(build: Callable[[], keras.Model], classes: int, steps_per_execution: int,
             jit_compile: bool | str, x: np.ndarray, y: np.ndarray,
-            warmup: int, batches: bool = False) -> tuple[float, float]:
+            warmup: int, package: bool = False) -> tuple[float, float]:
     """Segundos de la primera época (``warmup`` imágenes) e imágenes/s del ``fit`` siguiente.
 
-    Con ``batches``, ``fit`` recibe los lotes de ``training.tf_batches`` en vez de los arreglos.
+    Con ``package``, lo que hace ``training.train`` en cada backend: con TensorFlow, ``fit``
+    recibe los lotes de ``training.tf_batches`` en vez de los arreglos; con JAX, el modelo
+    pasa por ``training.jit_on_jax``.
     """
+    on_tf = keras.backend.backend() == "tensorflow"
+    batches, jit_on_jax = package and on_tf, package and not on_tf
     def data(xs: np.ndarray, ys: np.ndarray, shuffle: bool) -> dict:
         if batches:
             return {"x": training.tf_batches(xs, ys, 32, shuffle), "shuffle": False}
@@ -133,6 +140,8 @@ def measure(build: Callable[[], keras.Model], classes: int, steps_per_execution:
                   loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
                   metrics=["accuracy"], steps_per_execution=steps_per_execution,
                   jit_compile=jit_compile)
+    if jit_on_jax:
+        training.jit_on_jax(model)
     val = (training.tf_batches(x[:256], y[:256], 32, shuffle=False) if batches
            else (x[:256], y[:256]))
     start = time.perf_counter()
@@ -167,9 +176,11 @@ def main() -> None:
         parser.error("--repeats debe ser al menos 1.")
     backend = keras.backend.backend()
     on_tf = backend == "tensorflow"
-    args.options = args.options or [o for o in OPTIONS if on_tf or not OPTIONS[o][2]]
-    if not on_tf and any(OPTIONS[o][2] for o in args.options):
-        parser.error("Las opciones -lotes usan tf.data: solo valen con KERAS_BACKEND=tensorflow.")
+    own = "-lotes" if on_tf else "-jitjax"  # el camino de training.train en este backend
+    args.options = args.options or [o for o in OPTIONS if not OPTIONS[o][2] or o.endswith(own)]
+    if any(OPTIONS[o][2] and not o.endswith(own) for o in args.options):
+        parser.error("Las opciones -lotes usan tf.data y solo valen con "
+                     "KERAS_BACKEND=tensorflow; las -jitjax, solo con KERAS_BACKEND=jax.")
     rng = np.random.default_rng(0)
     print(f"backend {backend} · GPU {runtime.gpu_name() or 'ninguna'} · CPU {runtime.cpu_name()}")
     header = ("modelo", "opción", "primera época (s)", "imágenes/s", "relación")
@@ -182,9 +193,9 @@ def main() -> None:
         runs: dict[str, list[tuple[float, float]]] = {option: [] for option in args.options}
         for _ in range(args.repeats):
             for option in args.options:
-                spe, jit, batches = OPTIONS[option]
+                spe, jit, package = OPTIONS[option]
                 runs[option].append(measure(build, classes, spe, jit, x, y, args.warmup,
-                                            batches))
+                                            package))
         baseline = statistics.median(rate for _, rate in runs[args.options[0]])
         for option in args.options:
             firsts = [first for first, _ in runs[option]]

@@ -137,6 +137,49 @@ def tf_batches(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool):
     return dataset.with_options(options).apply(tf.data.experimental.assert_cardinality(steps))
 
 
+#: Capas de aumento que Keras declara no compilables con XLA (``supports_jit = False``)
+#: porque en TensorFlow su transformación afín no lo admite. En JAX son ``jax.numpy`` y se
+#: compilan sin problema.
+JAX_JITTABLE = (keras.layers.RandomTranslation, keras.layers.RandomRotation,
+                keras.layers.RandomZoom)
+
+
+def _all_layers(layer: keras.layers.Layer) -> list[keras.layers.Layer]:
+    """``layer`` y todas las capas que contiene, a cualquier profundidad."""
+    found = [layer]
+    for inner in getattr(layer, "layers", []):
+        found += _all_layers(inner)
+    return found
+
+
+def jit_on_jax(model: keras.Model) -> bool:
+    """En JAX, compila con XLA un modelo que Keras dejaría sin compilar por su aumento de datos.
+
+    Keras marca ``RandomTranslation``, ``RandomRotation`` y ``RandomZoom`` como capas que no
+    admiten ``jit_compile`` (lo que no admite XLA es la operación de TensorFlow que usan) y, con
+    ``jit_compile="auto"``, entrena **todo** el modelo sin compilar. En JAX eso es ejecutar
+    el paso de entrenamiento operación por operación desde Python (medido en una CPU de 2
+    núcleos: la versión 5 de CIFAR-10 entrena a unas 230 imágenes/s así y a unas 930
+    compilada; la red de MNIST con *pooling*, a unas 340 y 1 600). Con JAX esas capas son código de ``jax.numpy`` que XLA compila sin problema; aquí
+    las declaramos compilables y pedimos ``jit_compile=True``. La matemática no cambia: las
+    mismas operaciones, compiladas.
+
+    No hace nada con otro backend, con ``run_eagerly=True``, si el modelo ya se compila con
+    XLA o si tiene otras capas que no lo admiten. Devuelve si cambió algo.
+    """
+    if keras.backend.backend() != "jax" or model.run_eagerly or model.jit_compile:
+        return False
+    blocking = [layer for layer in _all_layers(model) if not layer.supports_jit]
+    if not blocking or not all(isinstance(layer, JAX_JITTABLE) for layer in blocking):
+        return False
+    for layer in blocking:
+        layer.supports_jit = True
+    model.jit_compile = True
+    # las funciones que ya se armaron sin XLA se vuelven a armar en la próxima llamada
+    model.train_function = model.test_function = model.predict_function = None
+    return True
+
+
 def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
           x_test: np.ndarray, y_test: np.ndarray, epochs: int, batch_size: int = 32,
           name: str | None = None, learning_rate: float = 0.001,
@@ -160,6 +203,7 @@ def train(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray,
     elif not getattr(model, "compiled", False):
         raise ValueError(f"{model.name} no está compilado y se pidió compile=False: "
                          "compílalo antes (training.compile_model) o usa compile=True.")
+    jit_on_jax(model)
     if keras.backend.backend() == "tensorflow":  # los mismos lotes, sin esperas (tf_batches)
         train_data = {"x": tf_batches(x_train, y_train, batch_size, shuffle=True),
                       "shuffle": False}  # ya barajado, como lo baraja fit
