@@ -160,9 +160,9 @@ def jit_on_jax(model: keras.Model) -> bool:
     ``jit_compile="auto"``, entrena **todo** el modelo sin compilar. En JAX eso es ejecutar
     el paso de entrenamiento operación por operación desde Python (medido en una CPU de 2
     núcleos: la versión 5 de CIFAR-10 entrena a unas 230 imágenes/s así y a unas 930
-    compilada; la red de MNIST con *pooling*, a unas 340 y 1 600). Con JAX esas capas son código de ``jax.numpy`` que XLA compila sin problema; aquí
-    las declaramos compilables y pedimos ``jit_compile=True``. La matemática no cambia: las
-    mismas operaciones, compiladas.
+    compilada; la red de MNIST con *pooling*, a unas 340 y 1 600). Con JAX esas capas son
+    código de ``jax.numpy`` que XLA compila sin problema; aquí las declaramos compilables y
+    pedimos ``jit_compile=True``. La matemática no cambia: las mismas operaciones, compiladas.
 
     No hace nada con otro backend, con ``run_eagerly=True``, si el modelo ya se compila con
     XLA o si tiene otras capas que no lo admiten. Devuelve si cambió algo.
