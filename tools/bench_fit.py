@@ -135,7 +135,7 @@ def table_row(cells: tuple[str, ...], markdown: bool) -> str:
     """Una fila de la tabla: en Markdown o en columnas de ancho fijo."""
     if markdown:
         return "| " + " | ".join(cells) + " |"
-    return f"{cells[0]:<13} {cells[1]:<11} {cells[2]:>17} {cells[3]:>16} {cells[4]:>9}"
+    return f"{cells[0]:<14} {cells[1]:<17} {cells[2]:>17} {cells[3]:>16} {cells[4]:>9}"
 
 
 def main() -> None:
