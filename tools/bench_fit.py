@@ -86,13 +86,13 @@ MODELS: dict[str, tuple[Callable[[], keras.Model], tuple[int, ...], int]] = {
     "resnet_fase2": (transfer_phase(96, fine_tune=True), (96, 96, 3), 2),
 }
 
-#: nombre → (steps_per_execution, jit_compile, el camino de training.train: los lotes de
-#: training.tf_batches con TensorFlow, training.jit_on_jax con JAX)
-OPTIONS: dict[str, tuple[int, bool | str, bool]] = {
-    "spe1-auto": (1, "auto", False), "spe16-auto": (16, "auto", False),
-    "spe1-off": (1, False, False), "spe16-off": (16, False, False),
-    "spe1-xla": (1, True, False), "spe16-xla": (16, True, False),
-    "spe16-auto-lotes": (16, "auto", True), "spe16-auto-jitjax": (16, "auto", True),
+#: nombre → (steps_per_execution, jit_compile, backend cuyo camino de training.train sigue:
+#: los lotes de training.tf_batches con TensorFlow, training.jit_on_jax con JAX; None: fit)
+OPTIONS: dict[str, tuple[int, bool | str, str | None]] = {
+    "spe1-auto": (1, "auto", None), "spe16-auto": (16, "auto", None),
+    "spe1-off": (1, False, None), "spe16-off": (16, False, None),
+    "spe1-xla": (1, True, None), "spe16-xla": (16, True, None),
+    "spe16-auto-lotes": (16, "auto", "tensorflow"), "spe16-auto-jitjax": (16, "auto", "jax"),
 }
 
 
@@ -107,6 +107,7 @@ def measure(build: Callable[[], keras.Model], classes: int, steps_per_execution:
     """
     on_tf = keras.backend.backend() == "tensorflow"
     batches, jit_on_jax = package and on_tf, package and not on_tf
+
     def data(xs: np.ndarray, ys: np.ndarray, shuffle: bool) -> dict:
         if batches:
             return {"x": training.tf_batches(xs, ys, 32, shuffle), "shuffle": False}
@@ -154,10 +155,8 @@ def main() -> None:
     if args.repeats < 1:
         parser.error("--repeats debe ser al menos 1.")
     backend = keras.backend.backend()
-    on_tf = backend == "tensorflow"
-    own = "-lotes" if on_tf else "-jitjax"  # el camino de training.train en este backend
-    args.options = args.options or [o for o in OPTIONS if not OPTIONS[o][2] or o.endswith(own)]
-    if any(OPTIONS[o][2] and not o.endswith(own) for o in args.options):
+    args.options = args.options or [o for o in OPTIONS if OPTIONS[o][2] in (None, backend)]
+    if any(OPTIONS[o][2] not in (None, backend) for o in args.options):
         parser.error("Las opciones -lotes usan tf.data y solo valen con "
                      "KERAS_BACKEND=tensorflow; las -jitjax, solo con KERAS_BACKEND=jax.")
     rng = np.random.default_rng(0)
@@ -174,7 +173,7 @@ def main() -> None:
             for option in args.options:
                 spe, jit, package = OPTIONS[option]
                 runs[option].append(measure(build, classes, spe, jit, x, y, args.warmup,
-                                            package))
+                                            package is not None))
         baseline = statistics.median(rate for _, rate in runs[args.options[0]])
         for option in args.options:
             firsts = [first for first, _ in runs[option]]
