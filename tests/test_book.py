@@ -4,6 +4,9 @@ import argparse
 import getpass
 import re
 import socket
+import subprocess
+import sys
+import types
 from pathlib import Path
 
 import nbformat
@@ -74,9 +77,20 @@ def test_private_names_match_whole_words_only():
 
 
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_first_cell_installs_cnnlab_in_colab_only(chapter):
+def test_first_cell_is_the_setup_cell(chapter):
     first = bookcache.code_sources(bookcache.read_chapter(chapter))[0]
     assert first == bookcache.setup_cell_source()
+
+
+def test_setup_cell_installs_cnnlab_in_colab_only(monkeypatch):
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda args, **kwargs: calls.append(args))
+    exec(bookcache.setup_cell_source(), {})
+    assert calls == []  # fuera de Colab no hace nada
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    exec(bookcache.setup_cell_source(), {})
+    assert len(calls) == 1 and calls[0][1:4] == ["-m", "pip", "install"]
+    assert calls[0][-1] == f"cnnlab @ git+{bookcache.config()['repository']['url']}"
 
 
 def test_import_refuses_changed_code_and_quick_runs(tmp_path):

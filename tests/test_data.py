@@ -1,5 +1,6 @@
 """cnnlab.data: cargadores de CIFAR-10 y MNIST sobre archivos fabricados en el formato oficial."""
 
+import hashlib
 import pickle
 
 import numpy as np
@@ -48,7 +49,8 @@ def test_provenance_says_unofficial_when_md5_differs(cifar_dir, rapido, capsys):
 
 
 def test_provenance_says_official_when_md5_matches(cifar_dir, rapido, monkeypatch, capsys):
-    sums = {name: data.file_md5(cifar_dir / name) for name in data.CIFAR10_FILES_MD5}
+    sums = {name: hashlib.md5((cifar_dir / name).read_bytes()).hexdigest()
+            for name in data.CIFAR10_FILES_MD5}
     monkeypatch.setattr(data, "CIFAR10_FILES_MD5", sums)
     runtime.setup()
     data.load_cifar10()

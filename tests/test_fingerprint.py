@@ -1,6 +1,7 @@
 """La huella del paquete: cambia con el código de cnnlab, no con sus comentarios, y deja viejas
 las ejecuciones guardadas."""
 
+import re
 import shutil
 import sys
 
@@ -100,15 +101,27 @@ def test_provenance_prints_the_fingerprint_of_the_imported_modules(capsys):
     runtime.setup(seed=1)
     info = runtime.report(glue=False)
     assert "cnnlab.runtime" in info["paquete_modulos"]
-    assert info["paquete_huella"] == fingerprint.digest(info["paquete_modulos"])
+    assert re.fullmatch(r"[0-9a-f]{64}", info["paquete_huella"])
     assert f"huella {info['paquete_huella'][:fingerprint.SHORT]}" in capsys.readouterr().out
 
 
-def test_digest_with_the_running_python_is_the_package_digest():
+def test_digest_with_another_python_is_computed_in_that_interpreter(monkeypatch):
+    """El camino de otra versión de Python (un subproceso con ese intérprete) da la misma huella
+    que el cálculo en este proceso: se fuerza con este mismo intérprete haciéndolo pasar por
+    «otra» versión."""
     modules = ["cnnlab", "cnnlab.training"]
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
-    assert bookcache.PYTHON_VERSION == here
-    assert bookcache.digest_with_python(here, modules) == fingerprint.digest(modules, bookcache.PACKAGE_ROOT)
+    asked = []
+
+    def which(name):
+        asked.append(name)
+        return sys.executable if name == f"python{here}" else None
+
+    monkeypatch.setattr(bookcache, "PYTHON_VERSION", "0.0")  # sin el atajo de este proceso
+    monkeypatch.setattr(bookcache.shutil, "which", which)
+    assert bookcache.digest_with_python(here, modules) == fingerprint.digest(
+        modules, bookcache.PACKAGE_ROOT)
+    assert asked == [f"python{here}"]
 
 
 def test_digest_with_a_missing_python_says_what_to_install():

@@ -54,9 +54,9 @@ def test_num_classes_changes_only_the_output():
     assert model.count_params() == V1_PARAMS - dense_params(1280, 10) + dense_params(1280, 4)
 
 
-def test_functions_match_the_dispatcher():
-    for version, builder in models.CIFAR10_VERSIONS.items():
-        assert builder().count_params() == models.cifar10(version).count_params()
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
+def test_dispatcher_builds_that_version(version):
+    assert models.cifar10(version).name == f"cifar10_v{version}"
 
 
 @pytest.mark.parametrize("bad", [0, 6, "3", None])
@@ -127,8 +127,7 @@ def test_v3_and_v4_have_no_batch_norm_or_dropout():
 
 
 def test_dropout_is_identity_at_inference():
-    model = models.cifar10_v5()
-    x = images(4)
-    a = np.asarray(model(x, training=False))
-    b = np.asarray(model(x, training=False))
-    np.testing.assert_array_equal(a, b)
+    dropout = models.cifar10_v5().layers[-2]
+    h = np.random.default_rng(0).random((4, 128), dtype=np.float32)
+    np.testing.assert_array_equal(np.asarray(dropout(h, training=False)), h)
+    assert not np.array_equal(np.asarray(dropout(h, training=True)), h)

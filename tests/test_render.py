@@ -97,6 +97,18 @@ def _solution_texts(chapter):
 
 
 @pytest.mark.parametrize("chapter", NOTEBOOKS, ids=IDS)
+def test_the_parser_finds_every_solution_of_the_source(chapter):
+    """Cuenta independiente de ``render.pieces``: si el analizador perdiera una solución, las
+    pruebas que buscan sus líneas en las ediciones no tendrían nada que buscar."""
+    import jupytext
+
+    source = chapter.read_text(encoding="utf-8")
+    in_source = len(re.findall(r"^`{3,}\{solution(?:-start)?\}", source, re.M))
+    parsed = sum(p.kind == "solution" for p in render.pieces(jupytext.read(chapter)))
+    assert parsed == in_source > 0
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS, ids=IDS)
 def test_student_edition_leaks_no_solution_and_has_answer_cells(chapter, editions):
     student = editions["estudiante"][chapter]
     text = "\n".join(c.source for c in student.cells)
@@ -148,8 +160,7 @@ def test_launch_solutions_are_gathered_at_the_end(chapter, editions):
     sources = [c.source for c in launch.cells]
     heads = [i for i, s in enumerate(sources) if s.startswith("## Soluciones")
              or "\n## Soluciones" in s]
-    if not _solution_texts(chapter):
-        return
+    assert _solution_texts(chapter), f"{chapter.stem}: no se reconoce el texto de ninguna solución"
     assert len(heads) == 1, f"{chapter.stem}: sin sección «Soluciones»"
     before = {line.strip() for source in sources[:heads[0]] for line in source.splitlines()}
     leaked = [line for line in _solution_texts(chapter) if line in before]

@@ -42,9 +42,15 @@ def test_train_returns_a_result_and_logs_in_spanish(capsys):
     assert result.epochs == 2 and set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     # con prueba como validación, la última val_accuracy es la exactitud de prueba
     assert result.test_accuracy == pytest.approx(result.final("val_accuracy"), abs=1e-6)
-    assert result.gap == pytest.approx(result.final("accuracy") - result.test_accuracy)
     assert result.images_per_second > 0
     assert result.metrics()["epochs"] == 2
+
+
+def test_result_gap_and_speed_from_known_numbers():
+    result = training.Result("r", {"loss": [1.0, 0.8], "accuracy": [0.5, 0.9]},
+                             test_loss=0.7, test_accuracy=0.75, seconds=4.0, train_images=10)
+    assert result.gap == pytest.approx(0.15)  # la última exactitud de entrenamiento − la de prueba
+    assert result.images_per_second == pytest.approx(5.0)  # 10 imágenes × 2 épocas / 4 s
 
 
 def test_recompiling_is_announced_and_compile_false_needs_a_compiled_model(capsys):
