@@ -81,9 +81,9 @@ MODELS: dict[str, tuple[Callable[[], keras.Model], tuple[int, ...], int]] = {
     "mnist_pool": (models.mnist_pooling, (28, 28, 1), 10),
     "mnist_stride": (models.mnist_strided, (28, 28, 1), 10),
     "vit": (vit.small_vit, (32, 32, 3), 10),
-    # 96×96: el tamaño del capítulo 11 en modo completo
-    "resnet_fase1": (transfer_phase(96, fine_tune=False), (96, 96, 3), 2),
-    "resnet_fase2": (transfer_phase(96, fine_tune=True), (96, 96, 3), 2),
+    # 128×128: el tamaño del capítulo 11 en modo completo
+    "resnet_fase1": (transfer_phase(128, fine_tune=False), (128, 128, 3), 2),
+    "resnet_fase2": (transfer_phase(128, fine_tune=True), (128, 128, 3), 2),
 }
 
 #: nombre → (steps_per_execution, jit_compile, backend cuyo camino de training.train sigue:
