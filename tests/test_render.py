@@ -160,13 +160,14 @@ def test_launch_solutions_are_gathered_at_the_end(chapter, editions):
     sources = [c.source for c in launch.cells]
     heads = [i for i, s in enumerate(sources) if s.startswith("## Soluciones")
              or "\n## Soluciones" in s]
-    assert _solution_texts(chapter), f"{chapter.stem}: no se reconoce el texto de ninguna solución"
+    solutions = _solution_texts(chapter)
+    assert solutions, f"{chapter.stem}: no se reconoce el texto de ninguna solución"
     assert len(heads) == 1, f"{chapter.stem}: sin sección «Soluciones»"
     before = {line.strip() for source in sources[:heads[0]] for line in source.splitlines()}
-    leaked = [line for line in _solution_texts(chapter) if line in before]
+    leaked = [line for line in solutions if line in before]
     assert not leaked, f"{chapter.stem}: soluciones bajo las preguntas: {leaked[:3]}"
     key = {line.strip() for c in editions["clave"][chapter].cells for line in c.source.splitlines()}
-    assert all(line in key for line in _solution_texts(chapter))
+    assert all(line in key for line in solutions)
 
 
 def test_glue_calls_are_stripped_but_code_kept():
